@@ -1,0 +1,488 @@
+"""The config file: one TOML file, validated into a frozen object.
+
+Search order: ``--config PATH``, env ``POSTME_CONFIG``, ``./postme.toml``, the user
+config dir (``platformdirs``). Unknown keys are errors, so a typo is never silently
+ignored. Every key is documented in ``config.example.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from postme.errors import ConfigError
+from postme.i18n import _
+
+CONFIG_NAME = "postme.toml"
+ENV_CONFIG = "POSTME_CONFIG"
+ENV_ENDPOINT = "POSTME_SHEETS_ENDPOINT"
+
+Stage = Literal[
+    "planned", "in_production", "ready_for_review", "approved", "published", "cancelled"
+]
+STAGES: tuple[Stage, ...] = (
+    "planned",
+    "in_production",
+    "ready_for_review",
+    "approved",
+    "published",
+    "cancelled",
+)
+Severity = Literal["error", "warning", "off"]
+
+RULE_IDS = (
+    "bad-date",
+    "bad-time",
+    "unknown-program",
+    "unknown-status",
+    "unknown-format",
+    "missing-field",
+    "caption-too-long",
+    "too-many-hashtags",
+    "too-many-mentions",
+    "missing-hashtag",
+    "banned-phrase",
+    "self-verified",
+    "unverified-published",
+    "format-mismatch",
+    "outside-hours",
+    "duplicate-caption",
+    "cerdik-missing",
+    "bad-link",
+)
+WEEKDAYS = {
+    "senin": 0,
+    "monday": 0,
+    "mon": 0,
+    "selasa": 1,
+    "tuesday": 1,
+    "tue": 1,
+    "rabu": 2,
+    "wednesday": 2,
+    "wed": 2,
+    "kamis": 3,
+    "thursday": 3,
+    "thu": 3,
+    "jumat": 4,
+    "jum'at": 4,
+    "friday": 4,
+    "fri": 4,
+    "sabtu": 5,
+    "saturday": 5,
+    "sat": 5,
+    "minggu": 6,
+    "ahad": 6,
+    "sunday": 6,
+    "sun": 6,
+}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _parse_hhmm(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            hours, minutes = value.strip().replace(".", ":").split(":")
+            return dt.time(int(hours), int(minutes))
+        except ValueError as e:
+            raise ValueError(f"'{value}' is not a time like 19:00") from e
+    return value
+
+
+class SheetSettings(_Section):
+    backend: Literal["xlsx", "gsheets"] = "xlsx"
+    path: Path | None = None  # the .xlsx workbook (backend = "xlsx")
+    spreadsheet: str | None = None  # key or URL (backend = "gsheets")
+    credentials: Literal["service_account", "oauth"] = "service_account"
+    key_file: Path | None = None  # default: gspread's ~/.config/gspread/service_account.json
+    oauth_client_file: Path | None = None
+    endpoint: str | None = None  # replaces https://sheets.googleapis.com (tests only)
+    timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    max_tries: int = Field(default=4, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _target_present(self) -> SheetSettings:
+        if self.backend == "xlsx" and self.path is None:
+            raise ValueError("backend 'xlsx' needs path = \"planner.xlsx\"")
+        if self.backend == "gsheets" and not self.spreadsheet:
+            raise ValueError("backend 'gsheets' needs spreadsheet = \"<key or URL>\"")
+        return self
+
+
+class TabNames(_Section):
+    calendar: str = "Kalender Konten"
+    account_metrics: str = "Metrik Akun"
+    post_metrics: str = "Metrik Postingan"
+    weekly: str = "Analisis Mingguan"
+    by_program: str = "Analisis Program"
+    findings: str = "Temuan"
+
+
+class CalendarColumns(_Section):
+    date: str = "Tanggal"
+    time: str | None = "Jam"
+    program: str = "Program"
+    format: str | None = "Format"
+    title: str | None = "Judul"
+    caption: str | None = "Caption"
+    hashtags: str | None = "Hashtag"
+    creator: str | None = "Pembuat Konten"
+    editor: str | None = "Redaksi"
+    verifier: str | None = "Verifikator"
+    status: str | None = "Status"
+    link: str | None = "Link"
+    notes: str | None = "Catatan"
+
+
+class CalendarSettings(_Section):
+    header_row: int | None = Field(default=None, ge=1)  # None: found automatically
+    columns: CalendarColumns = CalendarColumns()
+
+
+class AccountColumns(_Section):
+    date: str = "Tanggal"
+    followers: str = "Pengikut"
+    following: str = "Mengikuti"
+    posts: str = "Jumlah Postingan"
+
+
+class AccountMetricsSettings(_Section):
+    header_row: int | None = Field(default=None, ge=1)
+    columns: AccountColumns = AccountColumns()
+
+
+class PostColumns(_Section):
+    shortcode: str = "Shortcode"
+    link: str = "Link"
+    posted_at: str = "Waktu Posting"
+    type: str = "Jenis"
+    likes: str = "Suka"
+    comments: str = "Komentar"
+    views: str = "Tayangan"
+    reach: str = "Jangkauan"
+    saves: str = "Disimpan"
+    shares: str = "Dibagikan"
+    caption: str = "Caption"
+    collected_at: str = "Diambil Pada"
+
+
+class PostMetricsSettings(_Section):
+    header_row: int | None = Field(default=None, ge=1)
+    columns: PostColumns = PostColumns()
+
+
+class Program(_Section):
+    name: str
+    aliases: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()  # allowed canonical formats; empty: any
+    hashtags: tuple[str, ...] = ()  # required in this programme's captions
+
+
+DEFAULT_PROGRAMS = (
+    Program(name="SIKAKUNG", formats=("photo", "carousel", "video", "reels")),
+    Program(name="Obral Ketan", aliases=("obrolan seputar kesehatan",), formats=("live",)),
+    Program(name="Nice to Know", aliases=("ntk",), formats=("photo", "carousel", "reels")),
+    Program(name="Konde Emas", aliases=("konten edukasi germas",), hashtags=("#Germas",)),
+    Program(name="Info Grafis", aliases=("infografis",), formats=("photo", "carousel")),
+    Program(name="Ucapan Hari Besar", aliases=("ucapan",), formats=("photo",)),
+)
+
+DEFAULT_STATUSES: dict[Stage, tuple[str, ...]] = {
+    "planned": ("rencana", "direncanakan", "planned", "draft", "ide", "belum"),
+    "in_production": ("proses", "produksi", "sedang dibuat", "in production", "dikerjakan"),
+    "ready_for_review": ("siap review", "review", "menunggu verifikasi", "ready for review"),
+    "approved": ("disetujui", "acc", "approved", "terverifikasi", "siap upload"),
+    "published": ("terupload", "sudah upload", "diunggah", "tayang", "posted", "published"),
+    "cancelled": ("batal", "dibatalkan", "cancelled", "canceled"),
+}
+
+DEFAULT_FORMATS: dict[str, tuple[str, ...]] = {
+    "photo": ("foto", "feed", "gambar", "single", "image", "poster"),
+    "carousel": ("carousel", "karosel", "slide", "album"),
+    "video": ("video",),
+    "reels": ("reels", "reel"),
+    "live": ("live", "siaran langsung", "ig live", "live streaming"),
+    "story": ("story", "stories", "instastory"),
+}
+
+DEFAULT_CERDIK_WORDS = (
+    "cek kesehatan",
+    "enyahkan asap rokok",
+    "rokok",
+    "aktivitas fisik",
+    "aktifitas fisik",
+    "olahraga",
+    "diet seimbang",
+    "gizi seimbang",
+    "istirahat cukup",
+    "tidur cukup",
+    "kelola stres",
+    "kelola stress",
+    "cerdik",
+)
+
+
+class RequiredFields(_Section):
+    planned: tuple[str, ...] = ()
+    in_production: tuple[str, ...] = ("creator",)
+    ready_for_review: tuple[str, ...] = ("caption", "creator", "editor")
+    approved: tuple[str, ...] = ("caption", "verifier")
+    published: tuple[str, ...] = ("caption", "verifier", "link")
+
+
+class PolicySettings(_Section):
+    caption_max_chars: int = Field(default=2200, ge=1)
+    hashtags_warn_above: int = Field(default=5, ge=0)
+    hashtags_error_above: int = Field(default=30, ge=0)
+    mentions_max: int = Field(default=20, ge=0)
+    required_hashtags: tuple[str, ...] = ()
+    banned_phrases: tuple[str, ...] = ("pasti sembuh", "obat ajaib", "100% ampuh", "dijamin sembuh")
+    posting_window: tuple[dt.time, dt.time] = (dt.time(6, 0), dt.time(21, 0))
+    cerdik_words: tuple[str, ...] = DEFAULT_CERDIK_WORDS
+    required_fields: RequiredFields = RequiredFields()
+    severity: dict[str, Severity] = Field(default_factory=dict)
+
+    @field_validator("posting_window", mode="before")
+    @classmethod
+    def _window(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return tuple(_parse_hhmm(v) for v in value)
+        return value
+
+    @field_validator("severity")
+    @classmethod
+    def _known_rules(cls, value: dict[str, Severity]) -> dict[str, Severity]:
+        unknown = sorted(set(value) - set(RULE_IDS))
+        if unknown:
+            raise ValueError(f"unknown rule {unknown[0]!r}; rules are: {', '.join(RULE_IDS)}")
+        return value
+
+    @field_validator("required_fields")
+    @classmethod
+    def _known_fields(cls, value: RequiredFields) -> RequiredFields:
+        known = set(CalendarColumns.model_fields)
+        for stage, fields in value.model_dump().items():
+            for name in fields:
+                if name not in known:
+                    raise ValueError(
+                        f"{stage}: unknown field {name!r}; fields are: {sorted(known)}"
+                    )
+        return value
+
+
+class Slot(_Section):
+    program: str
+    days: tuple[int, ...]  # 0 = Monday
+    time: dt.time | None = None
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _weekday_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple):
+            return value
+        days = []
+        for item in value:
+            if isinstance(item, str):
+                key = item.strip().casefold()
+                if key not in WEEKDAYS:
+                    raise ValueError(f"'{item}' is not a weekday (senin … minggu, monday … sunday)")
+                days.append(WEEKDAYS[key])
+            else:
+                days.append(item)
+        return tuple(days)
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _time(cls, value: object) -> object:
+        return _parse_hhmm(value)
+
+
+class ScheduleSettings(_Section):
+    min_posts_per_day: int = Field(default=1, ge=0)
+    grace_minutes: int = Field(default=120, ge=0)
+    lookahead_days: int = Field(default=14, ge=0, le=366)
+    greeting_program: str = "Ucapan Hari Besar"
+    include_cuti_bersama: bool = False
+
+
+class HealthDaySettings(_Section):
+    replace: bool = False  # drop the shipped list and use only `days`
+    days: tuple[dict[str, Any], ...] = ()
+
+
+class InstagramSettings(_Section):
+    username: str | None = None
+    session_file: Path | None = None  # default: instaloader's own session file for the user
+    request_budget: int = Field(default=60, ge=1, le=2000)
+    max_wait_seconds: float = Field(default=120.0, ge=0)
+    window_weeks: int = Field(default=2, ge=1, le=52)  # last complete week + current one
+
+
+class Settings(_Section):
+    """The whole validated config. ``source`` is the file it came from."""
+
+    language: Literal["id", "en"] = "id"
+    timezone: str = "Asia/Jakarta"
+    account: str | None = None  # a short name for roll-ups; default: the Instagram username
+    sheet: SheetSettings
+    tabs: TabNames = TabNames()
+    calendar: CalendarSettings = CalendarSettings()
+    account_metrics: AccountMetricsSettings = AccountMetricsSettings()
+    post_metrics: PostMetricsSettings = PostMetricsSettings()
+    programs: tuple[Program, ...] = DEFAULT_PROGRAMS
+    statuses: dict[Stage, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_STATUSES))
+    formats: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_FORMATS))
+    policy: PolicySettings = PolicySettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    slots: tuple[Slot, ...] = ()
+    health_days: HealthDaySettings = HealthDaySettings()
+    instagram: InstagramSettings = InstagramSettings()
+    source: Path | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(
+                f"unknown timezone {value!r} (e.g. Asia/Jakarta, Asia/Makassar)"
+            ) from e
+        return value
+
+    @model_validator(mode="after")
+    def _slots_name_programs(self) -> Settings:
+        names = {p.name.casefold() for p in self.programs}
+        for slot in self.slots:
+            if slot.program.casefold() not in names:
+                raise ValueError(
+                    f"slots: program {slot.program!r} is not in [[programs]] "
+                    f"({', '.join(p.name for p in self.programs)})"
+                )
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def account_name(self) -> str:
+        return self.account or self.instagram.username or self.sheet_label
+
+    @property
+    def sheet_label(self) -> str:
+        if self.sheet.backend == "xlsx":
+            return str(self.sheet.path)
+        return str(self.sheet.spreadsheet)
+
+
+def user_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("postme")) / CONFIG_NAME
+
+
+def find_config(explicit: Path | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """The config file to use, by the search order; a clear error when there is none."""
+    env = os.environ if env is None else env
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(_("Config file {path} does not exist.").format(path=explicit))
+        return explicit
+    if env.get(ENV_CONFIG):
+        path = Path(env[ENV_CONFIG])
+        if not path.is_file():
+            raise ConfigError(
+                _("POSTME_CONFIG points at {path}, which does not exist.").format(path=path)
+            )
+        return path
+    candidates = [Path.cwd() / CONFIG_NAME, user_config_path()]
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise ConfigError(
+        _(
+            "No config file found (looked at {paths}). Run 'postme init' to make one, "
+            "or pass --config PATH."
+        ).format(paths=", ".join(str(p) for p in candidates))
+    )
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Find, read and validate the config. Relative paths in it are relative to its folder."""
+    env = os.environ if env is None else env
+    config_path = find_config(path, env)
+    try:
+        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(
+            _("{path}: not valid TOML: {error}").format(path=config_path, error=e)
+        ) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(_("{path}: cannot be read: {error}").format(path=config_path, error=e))
+    return settings_from_dict(data, config_path, env)
+
+
+def settings_from_dict(
+    data: Mapping[str, Any], source: Path | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    env = os.environ if env is None else env
+    data = dict(data)
+    sheet = dict(data.get("sheet") or {})
+    if env.get(ENV_ENDPOINT):
+        sheet["endpoint"] = env[ENV_ENDPOINT]
+    base = source.parent if source else Path.cwd()
+    for key in ("path", "key_file", "oauth_client_file"):
+        if isinstance(sheet.get(key), str):
+            sheet[key] = str(_resolve(base, sheet[key]))
+    data["sheet"] = sheet
+    instagram = dict(data.get("instagram") or {})
+    if isinstance(instagram.get("session_file"), str):
+        instagram["session_file"] = str(_resolve(base, instagram["session_file"]))
+        data["instagram"] = instagram
+    data["source"] = source
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(_describe_validation_error(e, source)) from None
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _describe_validation_error(error: ValidationError, source: Path | None) -> str:
+    name = source.name if source else "config"
+    lines = []
+    for item in error.errors():
+        location = _location(item["loc"])
+        if item["type"] == "extra_forbidden":
+            message = _("unknown key (check the spelling against config.example.toml)")
+        elif item["type"] == "missing":
+            message = _("required key is missing")
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {location}: {message}")
+    return "\n".join(lines)
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    """('policy', 'caption_max_chars') → '[policy] caption_max_chars'."""
+    parts = [str(p) for p in loc]
+    if not parts:
+        return "(top level)"
+    if len(parts) == 1:
+        return parts[0]
+    return f"[{'.'.join(parts[:-1])}] {parts[-1]}"

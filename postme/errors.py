@@ -1,0 +1,67 @@
+"""Every exit code and every error type of postme, in one place (SPEC §7)."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1  # done, but findings of severity error or missed slots
+    USAGE = 2  # usage or config error
+    SHEET = 3  # spreadsheet could not be read or written; nothing was written
+    PARTIAL = 4  # done in part (e.g. Instagram unreachable, the rest written)
+
+
+class PostmeError(Exception):
+    """An error a person can act on. ``str(e)`` is the message shown, with the fix."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+
+class ConfigError(PostmeError):
+    exit_code = ExitCode.USAGE
+
+
+class CredentialsError(PostmeError):
+    exit_code = ExitCode.USAGE
+
+
+class SheetError(PostmeError):
+    """The spreadsheet could not be read or written; nothing was written."""
+
+    exit_code = ExitCode.SHEET
+
+
+class SheetNotFound(SheetError):
+    pass
+
+
+class SheetAccessDenied(SheetError):
+    pass
+
+
+class TabMissing(SheetError):
+    pass
+
+
+class ColumnMissing(SheetError):
+    pass
+
+
+class LockBusy(PostmeError):
+    """Another postme run holds the lock for this spreadsheet."""
+
+    exit_code = ExitCode.SHEET
+
+
+class InstagramError(PostmeError):
+    """Instagram could not be read; the rest of a run can still be written."""
+
+    exit_code = ExitCode.PARTIAL
+
+
+class InputFileError(PostmeError):
+    """A local input file (instaloader JSON, Meta CSV) is corrupt or of an unknown shape."""
+
+    exit_code = ExitCode.USAGE

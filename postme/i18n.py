@@ -1,0 +1,49 @@
+"""Messages in Indonesian (default) or English.
+
+Source strings in the code are English, wrapped in ``_()``; the Indonesian catalog
+is ``postme/locale/id/LC_MESSAGES/postme.po``, read with Babel at first use so no
+compile step is needed.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "postme"
+LANGUAGES = ("id", "en")
+
+_current = "id"
+
+
+@cache
+def _catalog(language: str) -> dict[str, str]:
+    po_path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_path.exists():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with po_path.open("rb") as f:
+        catalog = read_po(f, locale=language)
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and message.string and not message.fuzzy and isinstance(message.id, str)
+    }
+
+
+def set_language(language: str) -> None:
+    global _current
+    _current = language if language in LANGUAGES else "id"
+
+
+def get_language() -> str:
+    return _current
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language (English falls through)."""
+    if _current == "en":
+        return message
+    return _catalog(_current).get(message, message)

@@ -1,0 +1,1 @@
+"""Spreadsheet stores: Google Sheets (gspread) and a local .xlsx workbook (openpyxl)."""

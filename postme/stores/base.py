@@ -1,0 +1,219 @@
+"""The one small interface both spreadsheet stores implement, and the pure helpers
+that turn "upsert these rows by key" into cell ranges.
+
+Cell values cross this interface in the shape Google returns with
+``valueRenderOption=UNFORMATTED_VALUE`` and ``dateTimeRenderOption=SERIAL_NUMBER``:
+``str``, ``int``, ``float``, ``bool`` or ``None``. Date cells are serial day counts
+from 1899-12-30 (a time of day is the fraction), so the .xlsx store and the Google
+store give equal tables for the same workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+Cell = str | int | float | bool | None
+
+# How many rows to look through for the header row when none is configured.
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True)
+class TabRequest:
+    """What to read from one tab.
+
+    ``header_row`` is the 1-based sheet row of the header; ``None`` finds it: the first
+    row among the first 20 that contains every header in ``expected_headers``.
+    """
+
+    title: str
+    header_row: int | None = 1
+    expected_headers: tuple[str, ...] = ()
+    required: bool = True  # a missing tab is an error (human tabs) or just absent
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # 1-based sheet row number
+    values: tuple[Cell, ...]  # padded with None to the header's width
+
+    def get(self, column: int) -> Cell:
+        return self.values[column] if column < len(self.values) else None
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab as read: its header row and every row below it (blank rows dropped)."""
+
+    title: str
+    header_row: int  # 1-based; 0 when the tab is empty
+    headers: tuple[str, ...]
+    rows: tuple[SheetRow, ...]
+    last_row: int  # last non-empty sheet row (header included); 0 when empty
+
+    def column_index(self, header: str) -> int | None:
+        """0-based column of ``header``, matched ignoring case and surrounding spaces."""
+        wanted = normalize_header(header)
+        for index, name in enumerate(self.headers):
+            if normalize_header(name) == wanted:
+                return index
+        return None
+
+
+@dataclass(frozen=True)
+class NewTab:
+    title: str
+    headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RangeWrite:
+    """Values for a rectangle starting at (row, column), both 1-based."""
+
+    tab: str
+    row: int
+    column: int
+    values: tuple[tuple[Cell, ...], ...]
+
+    @property
+    def a1(self) -> str:
+        end_row = self.row + len(self.values) - 1
+        width = max((len(r) for r in self.values), default=1)
+        start = f"{column_letter(self.column)}{self.row}"
+        end = f"{column_letter(self.column + width - 1)}{end_row}"
+        return f"{quote_tab(self.tab)}!{start}:{end}"
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A line chart over a tool-owned tab, added once and left in place after that."""
+
+    tab: str
+    title: str
+    x_header: str
+    series_headers: tuple[str, ...]
+
+
+@dataclass
+class WritePlan:
+    """Everything one run writes, sent as one batch (plus one to add tabs/charts)."""
+
+    new_tabs: list[NewTab] = field(default_factory=list)
+    writes: list[RangeWrite] = field(default_factory=list)
+    charts: list[ChartSpec] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.new_tabs or self.writes or self.charts)
+
+    def cell_count(self) -> int:
+        return sum(len(row) for write in self.writes for row in write.values)
+
+
+class Store(Protocol):
+    """A spreadsheet: read tabs in one call, write a plan in one call."""
+
+    @property
+    def name(self) -> str:
+        """Where the data lives, for messages (a path or a spreadsheet title)."""
+        ...
+
+    def tab_titles(self) -> list[str]: ...
+
+    def read(self, requests: Sequence[TabRequest]) -> dict[str, Tab | None]:
+        """Read every requested tab in one go. A missing tab is ``None`` when not
+        ``required`` and a :class:`~postme.errors.TabMissing` error when it is."""
+        ...
+
+    def write(self, plan: WritePlan) -> None:
+        """Apply the plan: add tabs and charts, then every range, values RAW.
+        Either the whole batch is applied or nothing is."""
+        ...
+
+
+def normalize_header(text: object) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def column_letter(column: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while column > 0:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def quote_tab(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def cell_a1(row: int, column_index: int) -> str:
+    """Row is 1-based, column_index 0-based: (12, 5) → F12."""
+    return f"{column_letter(column_index + 1)}{row}"
+
+
+def is_blank(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def build_tab(title: str, grid: Sequence[Sequence[Cell]], request: TabRequest) -> Tab:
+    """Turn a raw grid (row 1 first, ragged, trailing blanks possibly omitted) into a Tab."""
+    from postme.errors import ColumnMissing
+
+    header_row = request.header_row
+    if header_row is None:
+        wanted = {normalize_header(h) for h in request.expected_headers}
+        for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+            present = {normalize_header(v) for v in row if not is_blank(v)}
+            if present and wanted <= present:
+                header_row = index + 1
+                break
+        else:
+            first_row = next((i + 1 for i, r in enumerate(grid) if any(map(_filled, r))), 0)
+            if first_row == 0:
+                return Tab(title, 0, (), (), 0)
+            found = [str(v) for v in grid[first_row - 1] if not is_blank(v)]
+            raise ColumnMissing(
+                _missing_headers_message(title, request.expected_headers, found, first_row)
+            )
+    last_row = max((i + 1 for i, r in enumerate(grid) if any(map(_filled, r))), default=0)
+    if last_row < header_row:
+        return Tab(title, header_row if last_row else 0, (), (), last_row)
+    header_cells = list(grid[header_row - 1])
+    # Trailing blank header cells carry no column name; keep data under named columns.
+    while header_cells and is_blank(header_cells[-1]):
+        header_cells.pop()
+    headers = tuple("" if is_blank(h) else str(h).strip() for h in header_cells)
+    width = len(headers)
+    rows = []
+    for index in range(header_row, last_row):
+        raw = list(grid[index]) if index < len(grid) else []
+        if not any(map(_filled, raw)):
+            continue
+        padded = (raw + [None] * width)[: max(width, len(raw))]
+        values = tuple(None if is_blank(v) else v for v in padded)
+        rows.append(SheetRow(index + 1, values))
+    return Tab(title, header_row, headers, tuple(rows), last_row)
+
+
+def _filled(value: Cell) -> bool:
+    return not is_blank(value)
+
+
+def _missing_headers_message(
+    title: str, expected: Sequence[str], found: Sequence[str], row: int
+) -> str:
+    from postme.i18n import _
+
+    return _(
+        "Tab '{tab}': no header row with the columns {expected} in the first {n} rows "
+        "(row {row} has: {found}). Fix the column names in the config or in the sheet."
+    ).format(
+        tab=title,
+        expected=", ".join(f"'{h}'" for h in expected),
+        n=HEADER_SEARCH_ROWS,
+        row=row,
+        found=", ".join(f"'{h}'" for h in found) or "-",
+    )
