@@ -1,0 +1,489 @@
+"""The command line: parse options, call one library function, render.
+
+Rich for people (``postme.render``), one JSON document on stdout with ``--json``.
+Every error becomes a message and an exit code here, in ``_run``; ``--debug``
+shows the traceback instead (secrets scrubbed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from postme import __version__
+from postme.errors import ConfigError, ExitCode, PostmeError
+from postme.i18n import _, set_language
+
+app = typer.Typer(
+    name="postme",
+    help="Checks the social media planner against the content policy and posting plan, "
+    "collects Instagram figures and writes the weekly analysis back into the spreadsheet.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+T = TypeVar("T")
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Config file (default: $POSTME_CONFIG, ./postme.toml, then the user config dir).",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Reference date YYYY-MM-DD (default: today in the configured timezone).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout, nothing else.")
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems (for cron).")]
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="Language of messages: id or en (default: config, then id)."),
+]
+WeekOption = Annotated[
+    str | None, typer.Option("--week", help="ISO week like 2026-W47 (default: last full week).")
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")
+]
+FromDirOption = Annotated[
+    Path | None,
+    typer.Option("--from", help="Folder of instaloader JSON files instead of live Instagram."),
+]
+MetaCsvOption = Annotated[
+    Path | None, typer.Option("--meta-csv", help="Meta Business Suite post export (CSV).")
+]
+
+
+class Context:
+    """What every command needs: settings, the reference date, how to print."""
+
+    def __init__(
+        self,
+        config: Path | None,
+        as_of: str | None,
+        as_json: bool,
+        debug: bool,
+        quiet: bool = False,
+        lang: str | None = None,
+        load: bool = True,
+    ) -> None:
+        from postme import render
+
+        self.as_json = as_json
+        self.debug = debug
+        self.quiet = quiet
+        self.lang = lang
+        if lang is not None:
+            self._set_lang(lang)
+        self.render = render.Renderer(quiet=quiet)
+        self._config = config
+        self._as_of = as_of
+        self.settings: Any = None
+        if load:
+            self.load()
+
+    def _set_lang(self, lang: str) -> None:
+        if lang not in ("id", "en"):
+            raise ConfigError(_("--lang {value}: use id or en.").format(value=lang))
+        set_language(lang)
+
+    def load(self) -> None:
+        from postme.config import load_config
+
+        self.settings = load_config(self._config)
+        set_language(self.lang or self.settings.language)
+        self.as_of = parse_as_of(self._as_of, self.settings)
+        # Rows due today are judged against the clock only on a real "today" run.
+        self.now = None if self._as_of else dt.datetime.now(self.settings.zone)
+
+    def emit_json(self, document: Any) -> None:
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def parse_as_of(text: str | None, settings: Any) -> dt.date:
+    from postme.weeks import today_in
+
+    if text is None:
+        return today_in(settings.zone)
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(
+            _("--as-of {value}: write the date as YYYY-MM-DD, e.g. 2026-11-22.").format(value=text)
+        ) from None
+
+
+def _run(debug: bool, action: Callable[[], int]) -> None:
+    """Run a command body; turn every error into a message and an exit code."""
+    _configure_logging(debug)
+    try:
+        code = action()
+    except PostmeError as error:
+        if debug:
+            raise
+        from postme import render
+
+        render.error(str(error))
+        raise typer.Exit(int(error.exit_code)) from None
+    except KeyboardInterrupt:
+        from postme import render
+
+        render.error(_("Stopped by the user. Nothing was written."))
+        raise typer.Exit(130) from None
+    except Exception as error:  # the last line of defence: no traceback for users
+        if debug:
+            raise
+        from postme import render
+        from postme.secrets import scrub
+
+        render.error(
+            _("Unexpected error: {error}. Run again with --debug and report it.").format(
+                error=scrub(f"{type(error).__name__}: {error}")
+            )
+        )
+        raise typer.Exit(int(ExitCode.SHEET)) from None
+    raise typer.Exit(code)
+
+
+def _configure_logging(debug: bool) -> None:
+    from postme.secrets import ScrubbingFilter
+
+    root = logging.getLogger("postme")
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
+    if not any(getattr(h, "_postme", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.addFilter(ScrubbingFilter())
+        handler._postme = True  # type: ignore[attr-defined]
+        handler.setLevel(logging.INFO if debug else logging.WARNING)
+        root.addHandler(handler)
+
+
+@app.command()
+def validate(
+    config: ConfigOption = None,
+    as_of: AsOfOption = None,
+    all_rows: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Check every row, not only the weeks around the reference date."
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Check the content calendar against the content policy."""
+
+    def body() -> int:
+        from postme.jobs import run_validate
+
+        ctx = Context(config, as_of, as_json, debug, quiet, lang)
+        result = run_validate(ctx.settings, ctx.as_of, all_rows=all_rows)
+        if as_json:
+            ctx.emit_json(result.to_json())
+        else:
+            ctx.render.validation(result)
+        return int(ExitCode.FINDINGS if result.errors else ExitCode.OK)
+
+    _run(debug, body)
+
+
+@app.command()
+def slots(
+    config: ConfigOption = None,
+    as_of: AsOfOption = None,
+    week: WeekOption = None,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Find missed and unplanned posting slots, empty days and upcoming health days."""
+
+    def body() -> int:
+        from postme.jobs import run_slots
+        from postme.weeks import parse_week
+
+        ctx = Context(config, as_of, as_json, debug, quiet, lang)
+        chosen = parse_week(week) if week else None
+        result = run_slots(ctx.settings, ctx.as_of, week=chosen, now=ctx.now)
+        if as_json:
+            ctx.emit_json(result.to_json())
+        else:
+            ctx.render.slots(result, ctx.settings.language)
+        return int(ExitCode.FINDINGS if result.has_missed else ExitCode.OK)
+
+    _run(debug, body)
+
+
+@app.command()
+def collect(
+    config: ConfigOption = None,
+    as_of: AsOfOption = None,
+    from_dir: FromDirOption = None,
+    meta_csv: MetaCsvOption = None,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Also keep the raw instaloader JSON here.")
+    ] = None,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Collect Instagram figures into the account and post metrics tabs."""
+
+    def body() -> int:
+        from postme.jobs import open_source, run_collect
+
+        ctx = Context(config, as_of, as_json, debug, quiet, lang)
+        source = open_source(ctx.settings, from_dir, meta_csv)
+        if save is not None and hasattr(source, "save_dir"):
+            source.save_dir = save
+        with ctx.render.progress(enabled=not as_json) as progress:
+            result = run_collect(
+                ctx.settings, source, ctx.as_of, dry_run=dry_run, progress=progress
+            )
+        if as_json:
+            ctx.emit_json(result.to_json())
+        else:
+            ctx.render.collect(result, dry_run)
+        complete = result.collection is not None and result.collection.complete
+        return int(ExitCode.OK if complete else ExitCode.PARTIAL)
+
+    _run(debug, body)
+
+
+@app.command()
+def report(
+    config: ConfigOption = None,
+    as_of: AsOfOption = None,
+    week: WeekOption = None,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write the weekly follower and interaction analysis into the analysis tab."""
+
+    def body() -> int:
+        from postme.jobs import run_report
+        from postme.weeks import parse_week
+
+        ctx = Context(config, as_of, as_json, debug, quiet, lang)
+        chosen = parse_week(week) if week else None
+        result = run_report(ctx.settings, ctx.as_of, week=chosen, dry_run=dry_run, now=ctx.now)
+        if as_json:
+            ctx.emit_json(result.report.to_json())
+        else:
+            ctx.render.weekly(result)
+        return int(result.exit_code)
+
+    _run(debug, body)
+
+
+@app.command()
+def weekly(
+    config: ConfigOption = None,
+    as_of: AsOfOption = None,
+    week: WeekOption = None,
+    no_collect: Annotated[
+        bool, typer.Option("--no-collect", help="Do not read Instagram this run.")
+    ] = False,
+    from_dir: FromDirOption = None,
+    meta_csv: MetaCsvOption = None,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """The weekly job for cron: collect, validate, slots, report, findings; one read, one write."""
+
+    def body() -> int:
+        from postme.jobs import open_source, run_weekly
+        from postme.weeks import parse_week
+
+        ctx = Context(config, as_of, as_json, debug, quiet, lang)
+        _log_to_file()
+        source = None if no_collect else _source_or_error(ctx, from_dir, meta_csv, open_source)
+        chosen = parse_week(week) if week else None
+        with ctx.render.progress(enabled=not as_json) as progress:
+            result = run_weekly(
+                ctx.settings,
+                ctx.as_of,
+                source=source,
+                week=chosen,
+                dry_run=dry_run,
+                now=ctx.now,
+                progress=progress,
+            )
+        if as_json:
+            ctx.emit_json(result.to_json())
+        else:
+            ctx.render.weekly(result)
+        return int(result.exit_code)
+
+    _run(debug, body)
+
+
+def _source_or_error(
+    ctx: Context, from_dir: Path | None, meta_csv: Path | None, open_source: Any
+) -> Any:
+    try:
+        return open_source(ctx.settings, from_dir, meta_csv)
+    except PostmeError as error:
+        # No Instagram set up: say so, and still do the rest (exit 4 at the end).
+        ctx.render.warning(str(error))
+        return _FailingSource(error)
+
+
+class _FailingSource:
+    """A source that fails the way the real one failed to open, so weekly goes on (exit 4)."""
+
+    def __init__(self, error: PostmeError) -> None:
+        self.error = error
+
+    def fetch(self, since: dt.datetime, progress: Any = None) -> Any:
+        from postme.errors import InstagramError
+
+        raise InstagramError(str(self.error))
+
+
+@app.command()
+def demo(
+    folder: Annotated[
+        Path, typer.Argument(help="Where to put the demo workbook and Instagram snapshot.")
+    ] = Path("postme-demo"),
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Copy the bundled demo workbook and Instagram snapshot to FOLDER and run weekly on it, offline."""
+
+    def body() -> int:
+        from postme.demo import run_demo
+
+        if lang:
+            set_language(lang)
+        ctx = Context(None, None, as_json, debug, lang=lang, load=False)
+        with ctx.render.progress(enabled=not as_json) as progress:
+            result, workbook = run_demo(folder, progress=progress)
+        if as_json:
+            ctx.emit_json(result.to_json())
+        else:
+            ctx.render.weekly(result)
+            ctx.render.demo_done(workbook, folder)
+        return 0
+
+    _run(debug, body)
+
+
+@app.command()
+def check(
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Check the config, credentials, spreadsheet, tabs, columns and Instagram session."""
+
+    def body() -> int:
+        from postme.doctor import run_checks
+
+        ctx = Context(config, None, as_json, debug, lang=lang, load=False)
+        report_ = run_checks(config)
+        if as_json:
+            ctx.emit_json(report_.to_json())
+        else:
+            ctx.render.checks(report_)
+        return int(report_.exit_code)
+
+    _run(debug, body)
+
+
+@app.command()
+def login(
+    username: Annotated[str, typer.Argument(help="Instagram username of the account.")],
+    config: ConfigOption = None,
+    session_file: Annotated[
+        Path | None, typer.Option("--session-file", help="Where to keep the session (mode 600).")
+    ] = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Log in to Instagram once, by hand, and keep the session for cron runs."""
+
+    def body() -> int:
+        from postme.instagram.session import default_session_file, login as do_login
+
+        if lang:
+            set_language(lang)
+        path = session_file or default_session_file(username)
+        saved = do_login(
+            username,
+            password_prompt=lambda: typer.prompt(_("Instagram password"), hide_input=True),
+            code_prompt=lambda: typer.prompt(_("Two-factor code")),
+            session_file=path,
+        )
+        from postme import render
+
+        render.Renderer().login_done(username, saved)
+        return 0
+
+    _run(debug, body)
+
+
+@app.command()
+def version() -> None:
+    """Print the postme version."""
+    typer.echo(__version__)
+
+
+def _log_to_file() -> None:
+    """Cron runs leave a log in the user log dir (secrets scrubbed)."""
+    from platformdirs import user_log_dir
+
+    from postme.secrets import ScrubbingFilter
+
+    root = logging.getLogger("postme")
+    if any(getattr(h, "_postme_file", False) for h in root.handlers):
+        return
+    try:
+        folder = Path(user_log_dir("postme"))
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(folder / "postme.log", encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.addFilter(ScrubbingFilter())
+    handler.setLevel(logging.INFO)
+    handler._postme_file = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+
+
+def main() -> None:
+    app()

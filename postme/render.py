@@ -1,0 +1,298 @@
+"""Rich output for people: part of the CLI layer (only ``cli.py`` imports this).
+
+Tables fit an 80-column terminal; colour is off when stdout is not a terminal or
+``NO_COLOR`` is set (Rich does both); ``--quiet`` prints only problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from postme.i18n import _
+
+if TYPE_CHECKING:
+    from postme.doctor import CheckReport
+    from postme.jobs import CollectResult, WeeklyResult
+    from postme.policy import ValidationResult
+    from postme.slots import SlotResult
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def error(message: str) -> None:
+    err.print(f"[red]{escape(_('Error'))}:[/red] {escape(message)}")
+
+
+def _fmt(value: Any, suffix: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.2f}{suffix}"
+    if isinstance(value, int):
+        return f"{value:,}{suffix}"
+    return f"{value}{suffix}"
+
+
+def _signed(value: Any, suffix: str = "") -> str:
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else ""
+    return sign + _fmt(value, suffix)
+
+
+class Renderer:
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+
+    def warning(self, message: str) -> None:
+        err.print(f"[yellow]{escape(_('Warning'))}:[/yellow] {escape(message)}")
+
+    @contextmanager
+    def progress(self, enabled: bool = True) -> Iterator[Callable[[str], None]]:
+        """A spinner on stderr with the current step; silent when not a terminal."""
+        if not enabled or self.quiet or not err.is_terminal:
+            yield lambda message: None
+            return
+        with err.status(_("Working …")) as status:
+            yield lambda message: status.update(escape(message))
+
+    # --- validate -------------------------------------------------------------------------
+
+    def validation(self, result: ValidationResult, title: str | None = None) -> None:
+        findings = result.findings
+        if not findings:
+            if not self.quiet:
+                out.print(
+                    "[green]✓[/green] "
+                    + _("{rows} rows checked, no problems.").format(rows=result.rows_checked)
+                )
+            return
+        table = Table(title=title or _("Policy findings"), show_lines=False, expand=False)
+        table.add_column(_("Row"), justify="right", no_wrap=True)
+        table.add_column(_("Cell"), no_wrap=True)
+        table.add_column(_("Rule"), no_wrap=True)
+        table.add_column(_("Problem"), overflow="fold")
+        previous_row = None
+        for finding in findings:
+            if self.quiet and finding.severity != "error":
+                continue
+            colour = "red" if finding.severity == "error" else "yellow"
+            row_label = "" if finding.row == previous_row else str(finding.row)
+            previous_row = finding.row
+            table.add_row(
+                row_label,
+                finding.cell,
+                f"[{colour}]{escape(finding.rule)}[/{colour}]",
+                escape(finding.message),
+            )
+        out.print(table)
+        out.print(
+            _("{rows} rows checked: {errors} errors, {warnings} warnings.").format(
+                rows=result.rows_checked, errors=result.errors, warnings=result.warnings
+            )
+        )
+
+    # --- slots ----------------------------------------------------------------------------
+
+    def slots(self, result: SlotResult, language: str) -> None:
+        from postme.slots import weekday_name
+
+        grid = result.grid
+        if not self.quiet:
+            table = Table(title=_("Week {week}").format(week=result.week.label))
+            table.add_column(_("Programme"), no_wrap=True)
+            days = result.week.days()
+            for day in days:
+                table.add_column(f"{weekday_name(day, language)[:3]} {day.day}", justify="center")
+            for program in grid.programs:
+                cells = [_grid_cell(grid, day, program) for day in days]
+                table.add_row(escape(program), *cells)
+            out.print(table)
+            out.print(
+                _(
+                    "✓ published  ✗ missed  ○ planned  – cancelled  ! slot in the plan, nothing planned"
+                )
+            )
+        for finding in result.findings:
+            if self.quiet and finding.kind not in ("missed", "not-found"):
+                continue
+            colour = "red" if finding.kind in ("missed", "not-found") else "yellow"
+            where = f" ({_('row')} {finding.row})" if finding.row else ""
+            out.print(
+                f"[{colour}]{escape(finding.kind)}[/{colour}] {finding.date.isoformat()}{where}: "
+                f"{escape(finding.message)}"
+            )
+
+    # --- collect --------------------------------------------------------------------------
+
+    def collect(self, result: CollectResult, dry_run: bool) -> None:
+        data = result.to_json()
+        if data["account"]:
+            account = data["account"]
+            out.print(
+                _("@{user}: {followers} followers, {posts} posts.").format(
+                    user=account["username"],
+                    followers=_fmt(account["followers"]),
+                    posts=_fmt(account["posts"]),
+                )
+            )
+        out.print(
+            _(
+                "{seen} posts read, {new} new and {updated} updated rows ({requests} requests)."
+            ).format(
+                seen=data["posts_seen"],
+                new=data["posts_new"],
+                updated=data["posts_updated"],
+                requests=data["requests_used"],
+            )
+        )
+        for note in data["notes"]:
+            self.warning(note)
+        if dry_run:
+            self._plan(result.plan)
+
+    # --- weekly ---------------------------------------------------------------------------
+
+    def weekly(self, result: WeeklyResult) -> None:
+        report = result.report
+        if not self.quiet:
+            out.rule(
+                _("postme — week {week} ({start} – {end})").format(
+                    week=report.week, start=report.start, end=report.end
+                )
+            )
+            table = Table(show_header=False, box=None, pad_edge=False)
+            table.add_column(style="bold")
+            table.add_column()
+            table.add_row(
+                _("Followers"),
+                f"{_fmt(report.followers_start)} → {_fmt(report.followers_end)}  "
+                f"({_signed(report.follower_growth)}, {_signed(report.follower_growth_pct, '%')})",
+            )
+            table.add_row(
+                _("Plan adherence"),
+                _("{pct} ({published} of {planned} planned posts published)").format(
+                    pct=_fmt(report.plan_adherence_pct, "%"),
+                    published=report.published,
+                    planned=report.planned - report.cancelled,
+                ),
+            )
+            table.add_row(
+                _("Engagement rate"),
+                _("{er} per post ({posts} posts, {interactions} likes + comments)").format(
+                    er=_fmt(report.engagement_rate_pct, "%"),
+                    posts=report.posts,
+                    interactions=_fmt(report.interactions),
+                ),
+            )
+            if report.top_post:
+                table.add_row(_("Top post"), escape(str(report.top_post)))
+            if report.top_program:
+                table.add_row(_("Top programme"), escape(str(report.top_program)))
+            if report.best_weekday:
+                table.add_row(_("Best day"), escape(str(report.best_weekday)))
+            out.print(table)
+        if result.collect is not None and result.collect.error:
+            self.warning(_("Instagram: {error}").format(error=result.collect.error))
+        missed = [f for f in result.slots.findings if f.kind == "missed"]
+        if missed:
+            out.print(f"[red]{escape(_('Missed posts'))}:[/red]")
+            for finding in missed:
+                out.print(f"  • {finding.date.isoformat()} {escape(finding.message)}")
+        upcoming = [f for f in result.validation.findings if f.severity == "error"]
+        if upcoming:
+            out.print(
+                f"[red]{escape(_('Fix in the calendar'))}[/red] "
+                + _("({n} errors, first ones):").format(n=len(upcoming))
+            )
+            for finding in upcoming[:8]:
+                out.print(f"  • {finding.cell or finding.row}: {escape(finding.message)}")
+        others = [
+            f for f in result.slots.findings if f.kind in ("upcoming-day", "unplanned", "empty-day")
+        ]
+        if others and not self.quiet:
+            out.print(f"[yellow]{escape(_('Coming up and gaps in the plan'))}:[/yellow]")
+            for finding in others[:10]:
+                out.print(f"  • {finding.date.isoformat()} {escape(finding.message)}")
+        if not self.quiet:
+            if result.dry_run:
+                self._plan(result.plan)
+            elif result.written:
+                out.print(
+                    "[green]✓[/green] "
+                    + _("Written to {store}: {cells} cells.").format(
+                        store=escape(result.store_name), cells=result.plan.cell_count()
+                    )
+                )
+            else:
+                out.print("[green]✓[/green] " + _("Nothing changed in the spreadsheet."))
+
+    def _plan(self, plan: Any) -> None:
+        out.print(_("Dry run: nothing written. Would write:"))
+        for tab in plan.new_tabs:
+            out.print("  + " + _("new tab '{tab}'").format(tab=escape(tab.title)))
+        for write in plan.writes[:40]:
+            first = write.values[0] if write.values else ()
+            preview = ", ".join("" if v is None else str(v) for v in first)[:70]
+            out.print(f"  {escape(write.a1)}  {escape(preview)}")
+        if len(plan.writes) > 40:
+            out.print("  " + _("… and {n} more ranges").format(n=len(plan.writes) - 40))
+
+    # --- check, demo, login ---------------------------------------------------------------
+
+    def checks(self, report: CheckReport) -> None:
+        for item in report.items:
+            mark = {"ok": "[green]✓[/green]", "warn": "[yellow]![/yellow]"}.get(
+                item.status, "[red]✗[/red]"
+            )
+            out.print(f"{mark} {escape(item.label)}: {escape(item.detail)}")
+            if item.fix and item.status != "ok":
+                out.print(f"    → {escape(item.fix)}")
+
+    def demo_done(self, workbook: Path, folder: Path) -> None:
+        out.print(
+            _(
+                "Demo workbook updated: {path}. Open it to see the tabs '{tab}' and '{findings}'."
+            ).format(path=workbook, tab="Analisis Mingguan", findings="Temuan")
+        )
+        out.print(
+            _("Run it again: postme weekly --config {config}").format(config=folder / "postme.toml")
+        )
+
+    def login_done(self, username: str, path: Path) -> None:
+        out.print(
+            "[green]✓[/green] "
+            + _("Session for @{user} saved in {path} (only you can read it).").format(
+                user=username, path=path
+            )
+        )
+        out.print(
+            _(
+                "Cron and Task Scheduler runs use this session; they never log in. "
+                'Set [instagram] username = "{user}" in postme.toml.'
+            ).format(user=username)
+        )
+
+
+def _grid_cell(grid: Any, day: dt.date, program: str) -> str:
+    cell = grid.cell(day, program)
+    if cell is None:
+        return ""
+    marks = (
+        "[green]✓[/green]" * cell.published
+        + "[red]✗[/red]" * cell.missed
+        + "○" * cell.pending
+        + "–" * cell.cancelled
+    )
+    if not marks and cell.slot:
+        marks = "[yellow]![/yellow]"
+    return marks

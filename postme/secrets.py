@@ -1,0 +1,52 @@
+"""Keep secrets out of every message, log line and traceback.
+
+Known secret values (a key's private key id, an access token, a session cookie) are
+registered when they are loaded; well-known secret shapes are masked too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_known: set[str] = set()
+
+_PATTERNS = (
+    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
+    re.compile(r"ya29\.[A-Za-z0-9._-]+"),
+    re.compile(
+        r"(?i)([\"']?(?:access_token|refresh_token|id_token|client_secret|private_key|"
+        r"private_key_id|password|sessionid|csrftoken|assertion)[\"']?\s*[:=]\s*[\"']?)"
+        r"[^\"'\s,&}]+"
+    ),
+)
+
+MASK = "***"
+
+
+def register_secret(value: str | None) -> None:
+    """Mask this exact value wherever it appears from now on (values under 6 chars are
+    too short to mask safely and are ignored)."""
+    if value and len(value) >= 6:
+        _known.add(value)
+
+
+def scrub(text: str) -> str:
+    for secret in sorted(_known, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + MASK, text)
+    return text
+
+
+class ScrubbingFilter(logging.Filter):
+    """A logging filter that scrubs the formatted message of every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg = scrub(message)
+        record.args = None
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        return True
