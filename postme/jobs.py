@@ -325,10 +325,19 @@ def run_report(
     dry_run: bool = False,
     store: Store | None = None,
     now: dt.datetime | None = None,
+    clock_now: dt.datetime | None = None,
 ) -> WeeklyResult:
-    """The weekly analysis (and the findings it counts) into the analysis tabs."""
+    """The weekly analysis (and the findings it counts) into the analysis tabs: the
+    weekly job without Instagram collection."""
     return run_weekly(
-        settings, as_of, week=week, dry_run=dry_run, store=store, now=now, source=None
+        settings,
+        as_of,
+        week=week,
+        dry_run=dry_run,
+        store=store,
+        now=now,
+        clock_now=clock_now,
+        source=None,
     )
 
 

@@ -30,7 +30,8 @@ Everything is judged in the team's timezone (``settings.zone``). Definitions:
      reported as ``missed`` when due, not the post as ``off-plan``).
 
   ``not-found``: a published row in the week unmatched after passes 1–2 (its link's
-  shortcode is not among the posts, or it has no link, and no spare post that day).
+  shortcode is not among the posts, or it has no link, and no spare post that day);
+  live streams are not checked, as Instagram keeps them only when shared afterwards.
   ``off-plan``: a post in the week (by its local date) unmatched after all passes.
 
 Findings are sorted by date, time (day-level findings first), programme, kind, row.
@@ -516,7 +517,8 @@ def _posts_vs_plan(
     findings = [
         _not_found(e, language)
         for e in in_week
-        if e.stage == "published" and e.row not in matched_rows
+        # A live stream stays in the feed only if the team shares it afterwards.
+        if e.stage == "published" and e.row not in matched_rows and e.format != "live"
     ]
     pair([e for e in entries if _live(e) and e.stage != "published"])
 
