@@ -173,28 +173,51 @@ def _tab_missing_message(title: str, existing: Sequence[str]) -> str:
 
 
 def _add_chart(workbook: Any, spec: ChartSpec) -> None:
-    """A line chart beside the tab's data. openpyxl drops charts when it loads a
-    workbook, so the chart is added again on every write (it stays one chart)."""
+    """A line chart beside the tab's data: the first series on the left axis, the others
+    (e.g. engagement rate in %) on a right axis. openpyxl keeps charts across load and
+    save, so the previous chart of the same title is replaced, not added again."""
     from openpyxl.chart import LineChart, Reference
+    from openpyxl.utils import get_column_letter
 
     sheet = workbook[spec.tab]
+    sheet._charts = [c for c in sheet._charts if _chart_title(c) != spec.title]
     headers = [c.value for c in sheet[1]]
-    if spec.x_header not in headers:
+    if spec.x_header not in headers or sheet.max_row < 2:
         return
     last_row = sheet.max_row
-    if last_row < 2:
+    columns = [headers.index(h) + 1 for h in spec.series_headers if h in headers]
+    if not columns:
         return
+    categories = Reference(
+        sheet, min_col=headers.index(spec.x_header) + 1, min_row=2, max_row=last_row
+    )
     chart = LineChart()
     chart.title = spec.title
     chart.height, chart.width = 8, 18
-    for header in spec.series_headers:
-        if header in headers:
-            column = headers.index(header) + 1
-            data = Reference(sheet, min_col=column, min_row=1, max_row=last_row)
-            chart.add_data(data, titles_from_data=True)
-    x_column = headers.index(spec.x_header) + 1
-    chart.set_categories(Reference(sheet, min_col=x_column, min_row=2, max_row=last_row))
-    anchor_column = len(headers) + 2
-    from openpyxl.utils import get_column_letter
+    chart.add_data(
+        Reference(sheet, min_col=columns[0], min_row=1, max_row=last_row), titles_from_data=True
+    )
+    chart.y_axis.title = spec.series_headers[0]
+    chart.set_categories(categories)
+    if len(columns) > 1:
+        right = LineChart()
+        for column in columns[1:]:
+            right.add_data(
+                Reference(sheet, min_col=column, min_row=1, max_row=last_row), titles_from_data=True
+            )
+        right.y_axis.axId = 200
+        right.y_axis.crosses = "max"
+        right.y_axis.title = ", ".join(spec.series_headers[1:])
+        chart += right
+    sheet.add_chart(chart, f"{get_column_letter(len(headers) + 2)}2")
 
-    sheet.add_chart(chart, f"{get_column_letter(anchor_column)}2")
+
+def _chart_title(chart: Any) -> str:
+    """The plain text of a chart's title (a string when made here, rich text when read)."""
+    title = chart.title
+    if title is None or isinstance(title, str):
+        return title or ""
+    try:
+        return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
+    except AttributeError:
+        return ""
