@@ -1,0 +1,239 @@
+"""An Instagram source read from a folder of instaloader metadata files, offline.
+
+The folder holds what ``instaloader --metadata-json`` (or ``save_structure_to_file``, or
+``postme collect --save``) writes: one profile file and one file per post, ``.json``
+(indented) or ``.json.xz``. They are loaded with instaloader's own
+``load_structure_from_file`` into real ``Profile`` and ``Post`` objects bound to a context
+that refuses every request, and only what their nodes hold is read.
+"""
+
+from __future__ import annotations
+
+import lzma
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import instaloader
+import requests
+import requests.adapters
+
+from postme.errors import InputFileError
+from postme.i18n import _
+from postme.instagram.base import (
+    AccountSnapshot,
+    Collection,
+    PostRecord,
+    account_from_profile,
+    node_value,
+    record_from_post,
+)
+
+_FIELD_NAMES = {
+    "likes": "like count",
+    "comments": "comment count",
+    "views": "view count",
+    "type": "post type",
+}
+
+
+class OfflineAccess(Exception):
+    """instaloader tried to reach Instagram from an offline source (deliberately not an
+    ``InstaloaderException``, so instaloader's own error catchers do not swallow it)."""
+
+
+class _RefusingAdapter(requests.adapters.BaseAdapter):
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> NoReturn:
+        raise OfflineAccess(request.url)
+
+    def close(self) -> None:
+        pass
+
+
+class OfflineContext(instaloader.InstaloaderContext):
+    """An ``InstaloaderContext`` whose network is never used: every request raises
+    :class:`OfflineAccess` (at the high-level methods, and at the transport of its sessions
+    as a second guard)."""
+
+    def __init__(self) -> None:
+        super().__init__(sleep=False, quiet=True, max_connection_attempts=1, iphone_support=False)
+
+    def get_anonymous_session(self) -> requests.Session:
+        session: requests.Session = super().get_anonymous_session()
+        session.mount("https://", _RefusingAdapter())
+        session.mount("http://", _RefusingAdapter())
+        return session
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise OfflineAccess("offline source")
+
+    get_json = _refuse
+    graphql_query = _refuse
+    doc_id_graphql_query = _refuse
+    get_iphone_json = _refuse
+    get_page_data = _refuse
+    _get_page = _refuse
+    _csrf_token = _refuse
+    get_raw = _refuse
+    head = _refuse
+    login = _refuse
+    two_factor_login = _refuse
+    test_login = _refuse
+
+
+def _is_metadata_file(path: Path) -> bool:
+    name = path.name
+    if not (name.endswith(".json") or name.endswith(".json.xz")):
+        return False
+    # instaloader's comment files are plain JSON lists, not structures.
+    return not name.endswith("_comments.json")
+
+
+def _unreadable(path: Path, detail: str) -> InputFileError:
+    return InputFileError(
+        _(
+            "The file {path} is not a readable instaloader metadata file ({detail}). Replace "
+            "it with a fresh copy or remove it from the folder."
+        ).format(path=path, detail=detail)
+    )
+
+
+def _load(context: OfflineContext, path: Path) -> object:
+    try:
+        return instaloader.load_structure_from_file(context, str(path))
+    except OfflineAccess as err:
+        raise InputFileError(
+            _(
+                "The file {path} is in the old instaloader 3 format, which cannot be read "
+                "offline. Fetch the account again with a current instaloader."
+            ).format(path=path)
+        ) from err
+    except (ValueError, EOFError, lzma.LZMAError) as err:  # JSON, UTF-8, xz errors
+        raise _unreadable(path, _("corrupt or cut short")) from err
+    except OSError as err:
+        raise _unreadable(path, err.strerror or type(err).__name__) from err
+    except instaloader.exceptions.InstaloaderException as err:
+        raise _unreadable(path, _("no instaloader node in it")) from err
+    except (AssertionError, KeyError, TypeError, AttributeError) as err:
+        raise _unreadable(path, _("the node lacks its shortcode, username or id")) from err
+
+
+class JsonDirSource:
+    """Posts and the account snapshot from a folder of instaloader metadata files.
+
+    ``username`` picks the profile (and its posts) when the folder holds several.
+    ``taken_at`` is the time of the account snapshot; by default the profile file's
+    modification time (instaloader does not record when it fetched the profile).
+    """
+
+    def __init__(
+        self, folder: Path, username: str | None = None, taken_at: datetime | None = None
+    ) -> None:
+        self.folder = Path(folder)
+        self.username = username.lower().lstrip("@") if username else None
+        self.taken_at = taken_at
+
+    def fetch(self, since: datetime, progress: Callable[[int], None] | None = None) -> Collection:
+        if since.tzinfo is None:
+            raise ValueError("since must be timezone-aware")
+        if not self.folder.is_dir():
+            raise InputFileError(
+                _("The folder {path} does not exist or is not a folder.").format(path=self.folder)
+            )
+        context = OfflineContext()
+        files = sorted(p for p in self.folder.rglob("*") if p.is_file() and _is_metadata_file(p))
+        profiles: list[tuple[Path, instaloader.Profile]] = []
+        posts: list[tuple[Path, instaloader.Post]] = []
+        for path in files:
+            structure = _load(context, path)
+            if isinstance(structure, instaloader.Profile):
+                profiles.append((path, structure))
+            elif isinstance(structure, instaloader.Post):
+                posts.append((path, structure))
+            # StoryItem, Hashtag and resume files (FrozenNodeIterator) are not ours: skipped.
+
+        notes: list[str] = []
+        account = self._account(profiles, notes)
+        owner = account.username if account is not None else self.username
+
+        records: dict[str, PostRecord] = {}
+        seen: set[str] = set()
+        other_owner = 0
+        for count, (path, post) in enumerate(posts, start=1):
+            node: dict[str, Any] = post._node
+            post_owner = node_value(node, ("owner", "username"))
+            if owner and isinstance(post_owner, str) and post_owner.lower() != owner:
+                other_owner += 1
+                continue
+            try:
+                record, missing = record_from_post(post)
+            except (KeyError, TypeError, ValueError, OverflowError, OSError) as err:
+                raise _unreadable(path, _("the post has no valid date")) from err
+            except OfflineAccess as err:  # pragma: no cover - record_from_post reads nodes only
+                raise _unreadable(path, _("a figure is missing")) from err
+            if missing:
+                notes.append(
+                    _("{path}: no {fields} in the file; left empty.").format(
+                        path=path.name,
+                        fields=", ".join(_FIELD_NAMES.get(m, m) for m in missing),
+                    )
+                )
+            if record.shortcode in seen:
+                notes.append(
+                    _("{path}: post {shortcode} appears twice in the folder; kept once.").format(
+                        path=path.name, shortcode=record.shortcode
+                    )
+                )
+            elif record.posted_at >= since:
+                records[record.shortcode] = record
+            seen.add(record.shortcode)
+            if progress is not None:
+                progress(count)
+        if other_owner:
+            notes.append(
+                _("{count} post files of other accounts were ignored.").format(count=other_owner)
+            )
+        ordered = sorted(records.values(), key=lambda r: r.posted_at, reverse=True)
+        return Collection(
+            account=account,
+            posts=tuple(ordered),
+            requests_used=0,
+            complete=True,
+            notes=tuple(notes),
+        )
+
+    def _account(
+        self, profiles: list[tuple[Path, instaloader.Profile]], notes: list[str]
+    ) -> AccountSnapshot | None:
+        def username_of(profile: instaloader.Profile) -> str:
+            return str(profile._node.get("username", "")).lower()
+
+        chosen: tuple[Path, instaloader.Profile] | None = None
+        if self.username is not None:
+            chosen = next(((p, pr) for p, pr in profiles if username_of(pr) == self.username), None)
+        elif len(profiles) == 1:
+            chosen = profiles[0]
+        elif len(profiles) > 1:
+            names = ", ".join(sorted({username_of(pr) for _p, pr in profiles}))
+            raise InputFileError(
+                _(
+                    "The folder {path} holds several profiles ({names}). Set [instagram] "
+                    "username in the config to say which one to collect."
+                ).format(path=self.folder, names=names)
+            )
+        if chosen is None:
+            notes.append(
+                _(
+                    "No profile file for {user} in {path}: follower figures were not collected."
+                ).format(user=self.username or "?", path=self.folder)
+            )
+            return None
+        path, profile = chosen
+        taken_at = self.taken_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        account = account_from_profile(profile, taken_at)
+        if account.followers is None:
+            notes.append(
+                _("{path}: no follower count in the file; left empty.").format(path=path.name)
+            )
+        return account
