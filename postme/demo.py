@@ -9,7 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 from postme.config import load_config
-from postme.jobs import Progress, WeeklyResult, open_source, run_weekly
+from postme.instagram.jsondir import JsonDirSource
+from postme.jobs import Progress, WeeklyResult, run_weekly
 
 # The demo data covers 2026-W43 … W48; its reference day is fixed so it shows the same
 # story whenever it is run: the week 2026-W47 is reported, W48 is coming up.
@@ -74,8 +75,9 @@ def prepare_demo(folder: Path) -> Path:
 def run_demo(folder: Path, progress: Progress | None = None) -> tuple[WeeklyResult, Path]:
     workbook = prepare_demo(folder)
     settings = load_config(folder / "postme.toml", env={})
-    source = open_source(settings, from_dir=folder / "instagram")
     clock = DEMO_CLOCK.replace(tzinfo=settings.zone)
+    # The snapshot was "taken" on the demo's morning, whatever the files' dates say.
+    source = JsonDirSource(folder / "instagram", settings.instagram.username, taken_at=clock)
     result = run_weekly(
         settings, DEMO_AS_OF, source=source, now=clock, clock_now=clock, progress=progress
     )

@@ -159,7 +159,9 @@ def calendar_rows(posts: list[dict[str, object]]) -> list[list[object]]:
                 "Sari",
                 "Candra",
                 status,
-                "https://www.instagram.com/puskesmas.sukamaju/live/" if status == "Terupload" else "",
+                "https://www.instagram.com/puskesmas.sukamaju/live/"
+                if status == "Terupload"
+                else "",
                 "Live IG, tidak tersimpan di feed" if status == "Terupload" else "",
                 "",
             ]
@@ -248,11 +250,16 @@ def build(path: Path) -> None:
         if index == 12:
             sheet.append([])  # a blank row in the middle, as people leave them
     for row in sheet.iter_rows(min_row=4):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # typed text, not a formula
         if isinstance(row[0].value, dt.datetime):
             row[0].number_format = "dd/mm/yyyy"
         if isinstance(row[1].value, dt.time):
             row[1].number_format = "hh:mm"
-    for column, width in zip("ABCDEFGHIJKLMN", (24, 8, 18, 10, 30, 60, 20, 14, 10, 12, 14, 44, 24, 14)):
+    for column, width in zip(
+        "ABCDEFGHIJKLMN", (24, 8, 18, 10, 30, 60, 20, 14, 10, 12, 14, 44, 24, 14)
+    ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A4"
 

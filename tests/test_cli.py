@@ -1,0 +1,159 @@
+"""The command line end to end on the demo workbook (.xlsx store), through CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from postme.cli import app
+from postme.demo import DEMO_AS_OF, prepare_demo
+
+runner = CliRunner()
+AS_OF = DEMO_AS_OF.isoformat()
+HUMAN_TABS = ("Kalender Konten",)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    prepare_demo(tmp_path / "demo")
+    return tmp_path / "demo"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+
+
+def test_demo_runs_offline_and_exits_0(tmp_path: Path) -> None:
+    code, out, _err = run("demo", str(tmp_path / "d"), "--lang", "en")
+    assert code == 0
+    assert "week 2026-W47" in out
+    assert (tmp_path / "d" / "planner.xlsx").exists()
+    tabs = snapshot(tmp_path / "d" / "planner.xlsx")
+    weeks = [row[0] for row in tabs["Analisis Mingguan"][1:]]
+    assert weeks == ["2026-W43", "2026-W44", "2026-W45", "2026-W46", "2026-W47"]
+
+
+def test_validate_json_lists_the_planted_problems_with_their_cells(demo: Path) -> None:
+    code, out, _err = run("validate", "-c", str(demo / "postme.toml"), "--as-of", AS_OF, "--json")
+    assert code == 1
+    document = json.loads(out)
+    found = {(f["rule"], f["cell"]) for f in document["findings"]}
+    # Cells as a person sees them in the demo workbook (header on row 3, blank row 17).
+    expected = {
+        ("unverified-published", "J29"),
+        ("self-verified", "J30"),
+        ("bad-link", "L30"),
+        ("banned-phrase", "F32"),
+        ("format-mismatch", "D35"),
+        ("too-many-hashtags", "G36"),
+        ("cerdik-missing", "F31"),
+        ("duplicate-caption", "F38"),
+        ("bad-date", "A40"),
+        ("bad-date", "A41"),
+        ("unknown-status", "K41"),
+        ("outside-hours", "B37"),
+    }
+    assert expected <= found, expected - found
+    assert document["summary"]["errors"] == sum(
+        1 for f in document["findings"] if f["severity"] == "error"
+    )
+    assert set(document) == {"as_of", "findings", "summary"}
+
+
+def test_slots_json_shows_missed_unplanned_and_upcoming_day(demo: Path) -> None:
+    code, out, _err = run("slots", "-c", str(demo / "postme.toml"), "--as-of", AS_OF, "--json")
+    assert code == 1  # something was missed
+    document = json.loads(out)
+    kinds = {(f["kind"], f["date"]) for f in document["findings"]}
+    assert ("missed", "2026-11-20") in kinds
+    assert ("unplanned", "2026-11-21") in kinds
+    assert ("upcoming-day", "2026-12-03") in kinds
+    assert document["week"] == "2026-W47"
+
+
+def test_weekly_twice_gives_the_same_workbook_and_keeps_human_tabs(demo: Path) -> None:
+    config = str(demo / "postme.toml")
+    before = snapshot(demo / "planner.xlsx")
+    args = ("weekly", "-c", config, "--as-of", AS_OF, "--from", str(demo / "instagram"))
+    code, _out, _err = run(*args)
+    assert code == 1  # errors in the calendar and a missed post
+    first = snapshot(demo / "planner.xlsx")
+    for tab in HUMAN_TABS:
+        assert first[tab] == before[tab]
+    code, _out, _err = run(*args)
+    assert code == 1
+    second = snapshot(demo / "planner.xlsx")
+    # "Diambil Pada"/"Diperbarui" only change when figures change: the same data twice
+    # gives the same spreadsheet.
+    assert second == first
+
+
+def test_dry_run_writes_nothing(demo: Path) -> None:
+    before = (demo / "planner.xlsx").read_bytes()
+    code, out, _err = run(
+        "weekly", "-c", str(demo / "postme.toml"), "--as-of", AS_OF, "--no-collect", "--dry-run"
+    )
+    assert code == 1
+    assert "Dry run" in out
+    assert (demo / "planner.xlsx").read_bytes() == before
+
+
+def test_report_json_has_every_field(demo: Path) -> None:
+    code, out, _err = run(
+        "report", "-c", str(demo / "postme.toml"), "--as-of", AS_OF, "--week", "2026-W46", "--json"
+    )
+    document = json.loads(out)
+    assert document["week"] == "2026-W46"
+    for key in (
+        "followers_start", "followers_end", "follower_growth", "follower_growth_pct", "planned",
+        "published", "cancelled", "missed", "plan_adherence_pct", "errors", "warnings", "posts",
+        "likes", "comments", "views", "interactions", "avg_interactions_per_post",
+        "engagement_rate_pct", "top_program", "top_post", "best_weekday", "updated_at",
+        "by_program",
+    ):  # fmt: skip
+        assert key in document
+
+
+def test_bad_config_exit_2_with_file_and_key(tmp_path: Path) -> None:
+    config = tmp_path / "postme.toml"
+    config.write_text("[sheet]\npath = 'x.xlsx'\n[policy]\ncaption_max_chars = 'x'\n")
+    code, out, err = run("validate", "-c", str(config))
+    assert code == 2
+    assert "caption_max_chars" in err and "Traceback" not in err + out
+
+
+def test_missing_tab_and_missing_column_exit_3(demo: Path) -> None:
+    config = demo / "postme.toml"
+    text = config.read_text()
+    config.write_text(text + '\n[tabs]\ncalendar = "Jadwal"\n')
+    code, _out, err = run("validate", "-c", str(config))
+    assert code == 3
+    assert "Jadwal" in err and "Kalender Konten" in err
+    config.write_text(text + '\n[calendar.columns]\nverifier = "Pemeriksa"\n')
+    code, _out, err = run("validate", "-c", str(config))
+    assert code == 3
+    assert "Pemeriksa" in err and "Verifikator" in err
+
+
+def test_bad_as_of_and_week_are_usage_errors(demo: Path) -> None:
+    config = str(demo / "postme.toml")
+    assert run("validate", "-c", config, "--as-of", "23/11/2026")[0] == 2
+    assert run("slots", "-c", config, "--week", "2026-W60")[0] == 2
+
+
+def test_json_output_is_only_json(demo: Path) -> None:
+    code, out, _err = run(
+        "weekly", "-c", str(demo / "postme.toml"), "--as-of", AS_OF, "--no-collect", "--json"
+    )
+    document = json.loads(out)
+    assert set(document) >= {"validate", "slots", "collect", "report", "written"}
