@@ -382,7 +382,7 @@ def demo(
     lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Copy the bundled demo workbook and Instagram snapshot to FOLDER and run weekly on it, offline."""
+    """Copy the demo workbook and Instagram snapshot to FOLDER and run weekly there, offline."""
 
     def body() -> int:
         from postme.demo import run_demo
@@ -426,6 +426,84 @@ def check(
 
 
 @app.command()
+def init(
+    store: Annotated[
+        str | None, typer.Option("--store", help="Where the planner is: xlsx or gsheets.")
+    ] = None,
+    path: Annotated[
+        Path | None, typer.Option("--path", help="The Excel workbook (.xlsx) of the planner.")
+    ] = None,
+    spreadsheet: Annotated[
+        str | None, typer.Option("--spreadsheet", help="URL or key of the Google Sheet.")
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option("--key-file", help="Service-account key file (JSON) for a Google Sheet."),
+    ] = None,
+    instagram: Annotated[
+        str | None, typer.Option("--instagram", help="Instagram username of the account.")
+    ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="id or en: messages and the headers of new tabs."),
+    ] = None,
+    tab: Annotated[
+        str | None, typer.Option("--tab", help="The calendar tab (default: found by its name).")
+    ] = None,
+    dropdowns: Annotated[
+        bool | None,
+        typer.Option(
+            "--dropdowns/--no-dropdowns",
+            help="Add drop-down lists to the calendar's status, programme and format columns.",
+            show_default=False,
+        ),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Ask nothing: use the flags and the defaults.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing config file.")
+    ] = False,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the config.")
+    ] = Path("postme.toml"),
+    as_json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write postme.toml for your planner, create the tabs postme writes to and, with
+    --dropdowns, add drop-down lists to the calendar. Never changes what people typed."""
+
+    def ask(question: str, choices: Any = (), default: str | None = None) -> str:
+        for number, choice in enumerate(choices, 1):
+            typer.echo(f"  {number}. {choice}", err=True)
+        try:
+            answer = typer.prompt(
+                question, default=default or "", show_default=bool(default), err=True
+            )
+        except typer.Abort:
+            raise ConfigError(
+                _("No answer given. To run without questions use --yes with the flags.")
+            ) from None
+        return str(answer)
+
+    def body() -> int:
+        from postme.setup_wizard import InitOptions, run_init
+
+        options = InitOptions(
+            output, store, path, spreadsheet, key_file, instagram, language, tab, dropdowns, force
+        )
+        result = run_init(options, None if yes else ask)
+        if as_json:
+            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            for line in result.summary():
+                typer.echo(line)
+        return 0
+
+    _run(debug, body)
+
+
+@app.command()
 def login(
     username: Annotated[str, typer.Argument(help="Instagram username of the account.")],
     config: ConfigOption = None,
@@ -438,7 +516,8 @@ def login(
     """Log in to Instagram once, by hand, and keep the session for cron runs."""
 
     def body() -> int:
-        from postme.instagram.session import default_session_file, login as do_login
+        from postme.instagram.session import default_session_file
+        from postme.instagram.session import login as do_login
 
         if lang:
             set_language(lang)

@@ -7,10 +7,10 @@ ignored. Every key is documented in ``config.example.toml``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from collections.abc import Mapping
-import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -430,7 +430,9 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             _("{path}: not valid TOML: {error}").format(path=config_path, error=e)
         ) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(_("{path}: cannot be read: {error}").format(path=config_path, error=e))
+        raise ConfigError(
+            _("{path}: cannot be read: {error}").format(path=config_path, error=e)
+        ) from None
     return settings_from_dict(data, config_path, env)
 
 

@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -288,7 +288,7 @@ class WeeklyResult:
     written: bool
     dry_run: bool
     store_name: str
-    notes: list[str] = field(default_factory=list)
+    findings_tab: str = "Temuan"
 
     @property
     def exit_code(self) -> ExitCode:
@@ -453,6 +453,7 @@ def run_weekly(
         written=not dry_run and not plan.is_empty(),
         dry_run=dry_run,
         store_name=store.name,
+        findings_tab=settings.tabs.findings,
     )
 
 

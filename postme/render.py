@@ -118,9 +118,7 @@ class Renderer:
                 table.add_row(escape(program), *cells)
             out.print(table)
             out.print(
-                _(
-                    "✓ published  ✗ missed  ○ planned  – cancelled  ! slot in the plan, nothing planned"
-                )
+                _("✓ published  ✗ missed  ○ planned  – cancelled  ! planned in [[slots]], no row")
             )
         for finding in result.findings:
             if self.quiet and finding.kind not in ("missed", "not-found"):
@@ -203,26 +201,33 @@ class Renderer:
             out.print(table)
         if result.collect is not None and result.collect.error:
             self.warning(_("Instagram: {error}").format(error=result.collect.error))
-        missed = [f for f in result.slots.findings if f.kind == "missed"]
+        missed = [f for f in result.slots.findings if f.kind in ("missed", "not-found")]
         if missed:
             out.print(f"[red]{escape(_('Missed posts'))}:[/red]")
-            for finding in missed:
-                out.print(f"  • {finding.date.isoformat()} {escape(finding.message)}")
-        upcoming = [f for f in result.validation.findings if f.severity == "error"]
-        if upcoming:
+            for slot in missed:
+                out.print(f"  • {escape(_first_sentence(slot.message))}")
+        errors = [f for f in result.validation.findings if f.severity == "error"]
+        if errors:
             out.print(
                 f"[red]{escape(_('Fix in the calendar'))}[/red] "
-                + _("({n} errors, first ones):").format(n=len(upcoming))
+                + _("({n} errors; all findings are in the tab '{tab}'):").format(
+                    n=len(errors), tab=result.findings_tab
+                )
             )
-            for finding in upcoming[:8]:
-                out.print(f"  • {finding.cell or finding.row}: {escape(finding.message)}")
+            for finding in errors[:8]:
+                out.print(
+                    f"  • {finding.cell or finding.row} {escape(finding.rule)}: "
+                    f"{escape(_first_sentence(finding.message))}"
+                )
         others = [
-            f for f in result.slots.findings if f.kind in ("upcoming-day", "unplanned", "empty-day")
+            f
+            for f in result.slots.findings
+            if f.kind in ("upcoming-day", "unplanned", "empty-day", "off-plan")
         ]
         if others and not self.quiet:
             out.print(f"[yellow]{escape(_('Coming up and gaps in the plan'))}:[/yellow]")
-            for finding in others[:10]:
-                out.print(f"  • {finding.date.isoformat()} {escape(finding.message)}")
+            for slot in others[:10]:
+                out.print(f"  • {escape(_first_sentence(slot.message))}")
         if not self.quiet:
             if result.dry_run:
                 self._plan(result.plan)
@@ -283,11 +288,17 @@ class Renderer:
         )
 
 
+def _first_sentence(message: str) -> str:
+    """The first sentence of a finding's message, for the ten-second summary."""
+    head, dot, _rest = message.partition(". ")
+    return head + "." if dot else message
+
+
 def _grid_cell(grid: Any, day: dt.date, program: str) -> str:
     cell = grid.cell(day, program)
     if cell is None:
         return ""
-    marks = (
+    marks: str = (
         "[green]✓[/green]" * cell.published
         + "[red]✗[/red]" * cell.missed
         + "○" * cell.pending

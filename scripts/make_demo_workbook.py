@@ -258,7 +258,7 @@ def build(path: Path) -> None:
         if isinstance(row[1].value, dt.time):
             row[1].number_format = "hh:mm"
     for column, width in zip(
-        "ABCDEFGHIJKLMN", (24, 8, 18, 10, 30, 60, 20, 14, 10, 12, 14, 44, 24, 14)
+        "ABCDEFGHIJKLMN", (24, 8, 18, 10, 30, 60, 20, 14, 10, 12, 14, 44, 24, 14), strict=True
     ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A4"
