@@ -9,6 +9,8 @@ import pytest
 
 from postme.i18n import set_language
 
+pytest_plugins = ["sheets_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def isolated_environment(
