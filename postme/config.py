@@ -329,6 +329,22 @@ class InstagramSettings(_Section):
     window_weeks: int = Field(default=2, ge=1, le=52)  # last complete week + current one
 
 
+class AccountEntry(_Section):
+    """One account of a city roll-up: its own postme config file."""
+
+    config: Path
+    name: str | None = None  # default: that config's account name
+
+
+class RollupSettings(_Section):
+    """A city office's roll-up: one row per account per week in this config's sheet."""
+
+    tab: str = "Rekap Kota"
+    concurrency: int = Field(default=2, ge=1, le=16)  # accounts run at the same time
+    requests_per_minute: int = Field(default=60, ge=1, le=300)  # per Google credential
+    instagram_gap_seconds: float = Field(default=30.0, ge=0)  # between live Instagram reads
+
+
 class Settings(_Section):
     """The whole validated config. ``source`` is the file it came from."""
 
@@ -348,6 +364,8 @@ class Settings(_Section):
     slots: tuple[Slot, ...] = ()
     health_days: HealthDaySettings = HealthDaySettings()
     instagram: InstagramSettings = InstagramSettings()
+    accounts: tuple[AccountEntry, ...] = ()
+    rollup: RollupSettings | None = None
     source: Path | None = None
 
     @field_validator("timezone")
@@ -453,6 +471,13 @@ def settings_from_dict(
     if isinstance(instagram.get("session_file"), str):
         instagram["session_file"] = str(_resolve(base, instagram["session_file"]))
         data["instagram"] = instagram
+    accounts = []
+    for entry in data.get("accounts") or ():
+        if isinstance(entry, dict) and isinstance(entry.get("config"), str):
+            entry = {**entry, "config": str(_resolve(base, entry["config"]))}
+        accounts.append(entry)
+    if accounts:
+        data["accounts"] = accounts
     data["source"] = source
     try:
         return Settings.model_validate(data)
