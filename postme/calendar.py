@@ -15,7 +15,7 @@ from typing import TypeVar
 from postme.config import CalendarColumns, Settings, Stage
 from postme.errors import ColumnMissing
 from postme.i18n import _
-from postme.parsing import ParseProblem, normalize_label, parse_date, parse_time
+from postme.parsing import ParseProblem, normalize_label, parse_date, parse_time, show_value
 from postme.stores.base import Cell, SheetRow, Tab, TabRequest, cell_a1
 
 T = TypeVar("T")
@@ -167,8 +167,9 @@ def _read_row(
         problem(
             "unknown-program",
             "program",
-            _("'{value}' is not a known programme. Use one of: {known}.").format(
-                value=raw["program"], known=", ".join(sorted(set(vocabulary.programs.values())))
+            _("{value} is not a known programme. Use one of: {known}.").format(
+                value=show_value(raw["program"]),
+                known=", ".join(sorted(set(vocabulary.programs.values()))),
             ),
         )
     stage = _lookup(raw.get("status"), vocabulary.stages)
@@ -176,8 +177,8 @@ def _read_row(
         problem(
             "unknown-status",
             "status",
-            _("'{value}' is not a known status. Use a word from [statuses] in the config.").format(
-                value=raw["status"]
+            _("{value} is not a known status. Use a word from [statuses] in the config.").format(
+                value=show_value(raw["status"])
             ),
         )
     format_ = _lookup(raw.get("format"), vocabulary.formats)
@@ -185,8 +186,9 @@ def _read_row(
         problem(
             "unknown-format",
             "format",
-            _("'{value}' is not a known format. Use one of: {known}.").format(
-                value=raw["format"], known=", ".join(sorted(set(vocabulary.formats.values())))
+            _("{value} is not a known format. Use one of: {known}.").format(
+                value=show_value(raw["format"]),
+                known=", ".join(sorted(set(vocabulary.formats.values()))),
             ),
         )
     text = {name: _text(raw[name]) for name in TEXT_FIELDS if name in raw}

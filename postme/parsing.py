@@ -175,7 +175,7 @@ def _weekday_name(weekday: int) -> str:
     return names[weekday]
 
 
-def _show(value: object) -> str:
+def show_value(value: object) -> str:
     """The raw value as quoted in a message, cut short when long."""
     if isinstance(value, str):
         text = " ".join(value.split())
@@ -407,7 +407,7 @@ def _offset(text: str) -> timezone:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _moment_from_text(text: str, month_first: bool) -> _Moment | _Failure:
-    shown = _show(text)
+    shown = show_value(text)
     cleaned = _clean(text)
     if not cleaned or cleaned.startswith("="):  # a formula typed as text is not a date
         return _date_unrecognised(shown)
@@ -480,7 +480,7 @@ DateInput = Cell | date
 
 
 def _other_type(value: object) -> _Failure:
-    return _date_unrecognised(_show(value))
+    return _date_unrecognised(show_value(value))
 
 
 def _date_or_failure(value: DateInput) -> date | _Failure | None:
@@ -499,14 +499,14 @@ def _date_or_failure(value: DateInput) -> date | _Failure | None:
                 lambda: _(
                     "{value} is a number, not a date. Type the date as day/month/year, "
                     "for example 16/11/2026, or format the cell as a date."
-                ).format(value=_show(value)),
+                ).format(value=show_value(value)),
             )
         return serial_to_date(value)
     if isinstance(value, str):
         if not value.strip():
             return None
         if len(value) > _MAX_TEXT:
-            return _date_unrecognised(_show(value))
+            return _date_unrecognised(show_value(value))
         found = _moment_from_text(value, False)
         return found if isinstance(found, _Failure) else found.day
     return _other_type(value)
@@ -545,7 +545,7 @@ def parse_datetime_cell(value: DateInput, *, month_first: bool = False) -> datet
         if not value.strip():
             return None
         if len(value) > _MAX_TEXT:
-            raise _date_unrecognised(_show(value)).problem(value)
+            raise _date_unrecognised(show_value(value)).problem(value)
         found = _moment_from_text(value, month_first)
         if isinstance(found, _Failure):
             raise found.problem(value)
@@ -600,7 +600,7 @@ def _time_ambiguous(shown: str) -> _Failure:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _time_from_text(text: str) -> time | _Failure:
-    shown = _show(text)
+    shown = show_value(text)
     cleaned = _clean(text)
     body = cleaned
     if prefix := _TIME_PREFIX.fullmatch(body):
@@ -651,18 +651,18 @@ def _time_or_failure(value: DateInput) -> time | _Failure | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        return _time_unrecognised(_show(value))
+        return _time_unrecognised(show_value(value))
     if isinstance(value, datetime):
         return value.time()
     if isinstance(value, int):
         if 0 <= value <= 23:
             return time(value)
-        return _time_unrecognised(_show(value))
+        return _time_unrecognised(show_value(value))
     if isinstance(value, float):
         if not math.isfinite(value) or value < 0 or value >= MAX_SERIAL + 1:
-            return _time_unrecognised(_show(value))
+            return _time_unrecognised(show_value(value))
         if value.is_integer():
-            return time(int(value)) if value <= 23 else _time_unrecognised(_show(value))
+            return time(int(value)) if value <= 23 else _time_unrecognised(show_value(value))
         if 1 <= value < 24:
             # 19.3 is a number typed as 19.30 (or 19.3 of something): not a time cell.
             return _Failure(
@@ -670,7 +670,7 @@ def _time_or_failure(value: DateInput) -> time | _Failure | None:
                 lambda: _(
                     "{value} is a number, not a time. Type the time with a colon, for "
                     "example 19:30, or format the column as time."
-                ).format(value=_show(value)),
+                ).format(value=show_value(value)),
             )
         fraction = value - math.floor(value)
         minutes = min(round(fraction * 1440), 1439)
@@ -679,9 +679,9 @@ def _time_or_failure(value: DateInput) -> time | _Failure | None:
         if not value.strip():
             return None
         if len(value) > _MAX_TEXT:
-            return _time_unrecognised(_show(value))
+            return _time_unrecognised(show_value(value))
         return _time_from_text(value)
-    return _time_unrecognised(_show(value))
+    return _time_unrecognised(show_value(value))
 
 
 def parse_time(value: DateInput) -> time | None:
@@ -751,7 +751,7 @@ def _count_unrecognised(value: object) -> ParseProblem:
         _(
             "{value} is not a number postme can read. Type a whole number, for example "
             "1234 (1.234, 1,2 rb and 2 jt are read too)."
-        ).format(value=_show(value)),
+        ).format(value=show_value(value)),
         value,
     )
 
@@ -760,7 +760,7 @@ def _count_negative(value: object) -> ParseProblem:
     return ParseProblem(
         "impossible",
         _("{value} is below zero, and a count cannot be. Type a whole number, 0 or more.").format(
-            value=_show(value)
+            value=show_value(value)
         ),
         value,
     )
@@ -771,7 +771,7 @@ def _count_fraction(value: object) -> ParseProblem:
         "impossible",
         _(
             "{value} is not a whole number, and a count must be. Type it as for example 1234."
-        ).format(value=_show(value)),
+        ).format(value=show_value(value)),
         value,
     )
 

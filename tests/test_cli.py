@@ -101,7 +101,15 @@ def test_weekly_twice_gives_the_same_workbook_and_keeps_human_tabs(demo: Path) -
 def test_dry_run_writes_nothing(demo: Path) -> None:
     before = (demo / "planner.xlsx").read_bytes()
     code, out, _err = run(
-        "weekly", "-c", str(demo / "postme.toml"), "--as-of", AS_OF, "--no-collect", "--dry-run"
+        "weekly",
+        "-c",
+        str(demo / "postme.toml"),
+        "--as-of",
+        AS_OF,
+        "--no-collect",
+        "--dry-run",
+        "--lang",
+        "en",
     )
     assert code == 1
     assert "Dry run" in out

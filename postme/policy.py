@@ -1,0 +1,769 @@
+"""The content policy (SPEC §4): check calendar rows and return findings.
+
+Default severities (``[policy] severity = { "rule-id" = "error" | "warning" | "off" }``
+changes them):
+
+=====================  ========  ===========================================================
+rule                   default   why
+=====================  ========  ===========================================================
+bad-date               error     the row cannot be scheduled or counted
+bad-time               error     the slot cannot be checked
+unknown-program        error     slots and the weekly analysis cannot count the row
+unknown-status         error     postme cannot tell whether the post went out
+unknown-format         warning   only format-mismatch depends on it
+missing-field          error     a field the stage needs is empty (date/programme: always)
+caption-too-long       error     Instagram refuses the post
+too-many-hashtags      warning   above ``hashtags_warn_above`` (Instagram's new limit) …
+                       error     … and above ``hashtags_error_above`` (the API ceiling)
+too-many-mentions      error     Instagram refuses the post
+missing-hashtag        warning   house style
+banned-phrase          error     misleading health claims must not be published
+self-verified          error     the four-eyes check did not happen
+unverified-published   error     published without any check
+format-mismatch        warning   the programme is usually made in other formats
+outside-hours          warning   planned outside the posting window
+duplicate-caption      warning   often a copy-paste slip, sometimes a planned repost
+cerdik-missing         warning   Konde Emas content should name a CERDIK element
+bad-link               error     the weekly analysis cannot match the post
+=====================  ========  ===========================================================
+
+An override applies to both levels of ``too-many-hashtags``. ``bad-date`` and
+``bad-time`` are always reported (SPEC §4): ``"off"`` makes them warnings, not silent.
+
+Decisions where SPEC is silent:
+
+- Scope: rows dated from the Monday of the ISO week before ``as_of`` to ``as_of`` + 14
+  days; rows without a readable date are always in scope. ``bad-date``/``bad-time``
+  are reported for every row whatever the scope.
+- Cancelled rows are checked only for unreadable values (bad-date, bad-time, unknown-…):
+  a cancelled post never goes out, and its caption is often reused by the replacement.
+- ``missing-field``: the date and the programme are needed on every row; the other
+  fields are the stage's own list in ``[policy.required_fields]`` (the defaults are
+  already cumulative). A field whose column is not in the sheet is not reported per row
+  (``postme check`` reports the column). A published row without a verifier gets only
+  ``unverified-published``, not also ``missing-field``.
+- ``caption-too-long`` counts the characters Instagram gets: the caption, plus a space
+  and the hashtags column when that is filled (hashtags are posted with the caption).
+- ``too-many-hashtags``/``too-many-mentions`` count distinct tags/names (ignoring case)
+  in the caption and the hashtags column.
+- ``missing-hashtag``, ``cerdik-missing``: checked once the row has text (a caption or
+  hashtags; for CERDIK a title or caption). An empty caption is ``missing-field``'s job.
+- ``banned-phrase`` matches whole words (as ``parsing.contains_phrase``), but a CERDIK
+  word may sit inside a longer word, because Indonesian adds affixes: "merokok",
+  "berolahraga" name a CERDIK habit. Both ignore case and accents (``fold_text``).
+- ``self-verified``: every name in the verifier cell is also in the creator cell (names
+  split on , / & ; + "dan" "and", compared ignoring case, accents and punctuation).
+- ``duplicate-caption``: captions compared case-, accent- and space-insensitively; blank
+  captions and captions shorter than 20 characters are ignored. The later row (in sheet
+  order) is reported, naming the first row; the first may be outside the scope.
+- ``bad-link``: only on published rows (drafts often link to Canva or Drive). Accepted:
+  ``instagram.com/p/…``, ``/reel/…``, ``/reels/…``, ``/tv/…`` (optionally after a user
+  name), ``instagr.am/p/…``, with or without ``https://``, ``www.``, a query string.
+  A row whose format is live may also link to the stream, ``instagram.com/<user>/live/``
+  (a live that was not kept as a replay has no post address).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from postme.calendar import Calendar, CalendarEntry
+from postme.config import RULE_IDS, Program, Settings
+from postme.i18n import _
+from postme.parsing import extract_hashtags, extract_mentions, normalize_label
+from postme.stores.base import Cell
+
+ERROR = "error"
+WARNING = "warning"
+
+DEFAULT_SEVERITY: dict[str, str] = {
+    "bad-date": ERROR,
+    "bad-time": ERROR,
+    "unknown-program": ERROR,
+    "unknown-status": ERROR,
+    "unknown-format": WARNING,
+    "missing-field": ERROR,
+    "caption-too-long": ERROR,
+    "too-many-hashtags": ERROR,  # above hashtags_error_above; a warning above warn_above
+    "too-many-mentions": ERROR,
+    "missing-hashtag": WARNING,
+    "banned-phrase": ERROR,
+    "self-verified": ERROR,
+    "unverified-published": ERROR,
+    "format-mismatch": WARNING,
+    "outside-hours": WARNING,
+    "duplicate-caption": WARNING,
+    "cerdik-missing": WARNING,
+    "bad-link": ERROR,
+}
+ALWAYS_REPORTED = frozenset({"bad-date", "bad-time"})
+CERDIK_PROGRAM = "Konde Emas"
+DUPLICATE_MIN_CHARS = 20
+VALUE_MAX_CHARS = 500  # Finding.value
+SHOWN_MAX_CHARS = 200  # the value quoted in a message
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_RULE_ORDER = {rule: index for index, rule in enumerate(RULE_IDS)}
+_NAME_SPLIT = re.compile(r"\s*(?:[,/&;+]|\bdan\b|\band\b)\s*", re.IGNORECASE)
+_INSTAGRAM_LINK = re.compile(
+    r"(?:https?://)?(?:(?:www\.|m\.)?instagram\.com/(?:[A-Za-z0-9._]{1,30}/)?(?:p|reels?|tv)"
+    r"|(?:www\.)?instagr\.am/(?:p|reels?|tv))"
+    r"/[A-Za-z0-9_-]{5,64}/?(?:[?#]\S*)?",
+    re.IGNORECASE | re.ASCII,
+)
+# The address of a live stream: all a team has for a live that was not kept as a replay.
+_INSTAGRAM_LIVE_LINK = re.compile(
+    r"(?:https?://)?(?:www\.|m\.)?instagram\.com/[A-Za-z0-9._]{1,30}/live/?(?:[?#]\S*)?",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One policy finding on one cell (``cell`` is "" when the field has no column)."""
+
+    rule: str
+    severity: str  # "error" | "warning"
+    row: int
+    cell: str
+    field: str
+    value: Cell
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "row": self.row,
+            "cell": self.cell,
+            "field": self.field,
+            "value": _json_value(self.value),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    as_of: dt.date
+    scope: tuple[dt.date | None, dt.date | None]  # (None, None) with --all
+    rows_checked: int
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == WARNING)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "findings": [f.to_json() for f in self.findings],
+            "summary": {
+                "rows": self.rows_checked,
+                "errors": self.errors,
+                "warnings": self.warnings,
+            },
+        }
+
+
+def severities(settings: Settings) -> dict[str, str | None]:
+    """Rule → "error", "warning" or None (off), after the config's overrides."""
+    levels: dict[str, str | None] = {}
+    for rule in RULE_IDS:
+        level: str = settings.policy.severity.get(rule, DEFAULT_SEVERITY[rule])
+        if level == "off":
+            levels[rule] = WARNING if rule in ALWAYS_REPORTED else None
+        else:
+            levels[rule] = level
+    return levels
+
+
+def scope_for(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday of the ISO week before ``as_of`` .. ``as_of`` + 14 days (both included)."""
+    start = as_of - dt.timedelta(days=as_of.weekday() + 7)
+    return start, as_of + dt.timedelta(days=14)
+
+
+def validate(
+    calendar: Calendar, settings: Settings, as_of: dt.date, *, all_rows: bool = False
+) -> ValidationResult:
+    """Check the calendar against ``[policy]``; pure, no I/O."""
+    if all_rows:
+        scope: tuple[dt.date | None, dt.date | None] = (None, None)
+        in_scope = list(calendar.entries)
+    else:
+        start, end = scope_for(as_of)
+        scope = (start, end)
+        in_scope = [e for e in calendar.entries if e.date is None or start <= e.date <= end]
+    rows = {e.row for e in in_scope}
+    checker = _Checker(calendar, settings)
+    checker.problems(rows)
+    checker.duplicates(calendar.entries, rows)
+    for entry in in_scope:
+        checker.entry(entry)
+    return ValidationResult(as_of, scope, len(in_scope), checker.sorted_findings())
+
+
+# ---------------------------------------------------------------------------------------
+
+
+class _PhraseSet:
+    """Phrases looked for in text that went through ``_fold`` (so every run of spaces is
+    one space). With ``whole_words`` a phrase must not be part of a longer word (the
+    rule of ``parsing.contains_phrase``); without, it may be. A plain substring test
+    comes first, so the regex runs only on the rare near-hit."""
+
+    def __init__(self, phrases: Iterable[str], *, whole_words: bool = True) -> None:
+        self.whole_words = whole_words
+        self.entries: list[tuple[str, str, re.Pattern[str]]] = []
+        for phrase in dict.fromkeys(phrases):
+            words = _fold(phrase).split()
+            if not words:
+                continue
+            pattern = r"\s+".join(re.escape(word) for word in words)
+            if whole_words:
+                start = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
+                end = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
+                pattern = start + pattern + end
+            self.entries.append((phrase, " ".join(words), re.compile(pattern)))
+
+    def found(self, folded: str) -> list[str]:
+        """The phrases (as configured) that ``folded`` contains."""
+        return [
+            phrase
+            for phrase, needle, pattern in self.entries
+            if needle in folded and (not self.whole_words or pattern.search(folded))
+        ]
+
+    def matches(self, folded: str) -> bool:
+        return any(
+            needle in folded and (not self.whole_words or pattern.search(folded))
+            for _phrase, needle, pattern in self.entries
+        )
+
+
+class _Checker:
+    def __init__(self, calendar: Calendar, settings: Settings) -> None:
+        self.calendar = calendar
+        self.settings = settings
+        self.policy = settings.policy
+        self.levels = severities(settings)
+        self.findings: list[Finding] = []
+        self.hashtag_floor = min(self.policy.hashtags_warn_above, self.policy.hashtags_error_above)
+        self.folded_captions: dict[int, str] = {}  # row → folded caption, filled by duplicates
+        self.headers = settings.calendar.columns
+        self.programs: dict[str, Program] = {p.name: p for p in settings.programs}
+        self.banned = _PhraseSet(self.policy.banned_phrases)
+        # Indonesian wraps words in affixes (merokok, berolahraga): CERDIK words match
+        # inside longer words too.
+        self.cerdik = _PhraseSet(self.policy.cerdik_words, whole_words=False)
+        # Required hashtags as (folded key, tag as shown), globally and per programme.
+        self.required_global = _required_tags(self.policy.required_hashtags)
+        self.required = {
+            p.name: _required_tags((*self.policy.required_hashtags, *p.hashtags))
+            for p in settings.programs
+        }
+        self.program_names = ", ".join(p.name for p in settings.programs)
+        self.cerdik_program = normalize_label(CERDIK_PROGRAM)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def add(
+        self,
+        rule: str,
+        entry_row: int,
+        field: str,
+        value: Cell,
+        message: str,
+        severity: str | None = None,
+    ) -> None:
+        level = severity or self.levels[rule]
+        if level is None:
+            return
+        self.findings.append(
+            Finding(
+                rule=rule,
+                severity=level,
+                row=entry_row,
+                cell=self.calendar.cell(entry_row, field),
+                field=field,
+                value=_clip(value),
+                message=message,
+            )
+        )
+
+    def on(self, rule: str) -> bool:
+        return self.levels[rule] is not None
+
+    def column(self, field: str) -> str:
+        """The team's own header for a field, for messages."""
+        header = getattr(self.headers, field, None)
+        return str(header or field)
+
+    def sorted_findings(self) -> tuple[Finding, ...]:
+        columns = self.calendar.columns
+        wide = len(columns) + 1000
+
+        def key(f: Finding) -> tuple[int, int, int, str, str]:
+            column = columns.get(f.field, wide)
+            return (f.row, column, _RULE_ORDER.get(f.rule, len(_RULE_ORDER)), f.cell, f.message)
+
+        return tuple(sorted(self.findings, key=key))
+
+    # -- cells postme could not read ---------------------------------------------------
+
+    def problems(self, rows_in_scope: set[int]) -> None:
+        for problem in self.calendar.problems:
+            if problem.rule not in ALWAYS_REPORTED and problem.row not in rows_in_scope:
+                continue
+            level = self.levels.get(problem.rule, ERROR)
+            if level is None:
+                continue
+            self.findings.append(
+                Finding(
+                    rule=problem.rule,
+                    severity=level,
+                    row=problem.row,
+                    cell=problem.cell,
+                    field=problem.field,
+                    value=_clip(problem.value),
+                    message=problem.message,
+                )
+            )
+
+    # -- duplicate captions across rows -----------------------------------------------
+
+    def duplicates(self, entries: Iterable[CalendarEntry], rows_in_scope: set[int]) -> None:
+        if not self.on("duplicate-caption") or "caption" not in self.calendar.columns:
+            return
+        first: dict[str, int] = {}
+        for entry in entries:
+            if entry.stage == "cancelled":
+                continue
+            caption = entry.get("caption")
+            if len(caption) < DUPLICATE_MIN_CHARS:
+                continue
+            key = self.folded_captions[entry.row] = _fold(caption)
+            if len(key) < DUPLICATE_MIN_CHARS:
+                continue
+            seen = first.setdefault(key, entry.row)
+            if seen != entry.row and entry.row in rows_in_scope:
+                self.add(
+                    "duplicate-caption",
+                    entry.row,
+                    "caption",
+                    entry.raw.get("caption"),
+                    _(
+                        "The caption {value} is the same as the caption on row {first}. "
+                        "Write a new caption, or mark one of the rows as cancelled if it "
+                        "is a copy."
+                    ).format(value=_show(caption), first=seen),
+                )
+
+    # -- one row ----------------------------------------------------------------------
+
+    def entry(self, entry: CalendarEntry) -> None:
+        if entry.stage == "cancelled":
+            return
+        self.missing_fields(entry)
+        caption = entry.get("caption")
+        hashtags = entry.get("hashtags")
+        self.caption_length(entry, caption, hashtags)
+        self.hashtags(entry, caption, hashtags)
+        self.mentions(entry, caption, hashtags)
+        folded: dict[str, str] = {}
+        if title := entry.get("title"):
+            folded["title"] = _fold(title)
+        if caption:
+            cached = self.folded_captions.get(entry.row)
+            folded["caption"] = _fold(caption) if cached is None else cached
+        self.banned_phrases(entry, folded)
+        self.verification(entry)
+        self.format_mismatch(entry)
+        self.outside_hours(entry)
+        self.cerdik_missing(entry, folded)
+        self.bad_link(entry)
+
+    def missing_fields(self, entry: CalendarEntry) -> None:
+        if not self.on("missing-field"):
+            return
+        raw = entry.raw
+        if raw.get("date") is None and "date" in self.calendar.columns:
+            self.add(
+                "missing-field",
+                entry.row,
+                "date",
+                None,
+                _(
+                    "Row {row} has no date in the {column} column. Type the posting date, "
+                    "for example 16/11/2026."
+                ).format(row=entry.row, column=self.column("date")),
+            )
+        if raw.get("program") is None and "program" in self.calendar.columns:
+            self.add(
+                "missing-field",
+                entry.row,
+                "program",
+                None,
+                _(
+                    "Row {row} has no programme in the {column} column. Choose one of: {known}."
+                ).format(row=entry.row, column=self.column("program"), known=self.program_names),
+            )
+        if entry.stage is None:
+            return
+        required: tuple[str, ...] = getattr(self.policy.required_fields, entry.stage, ())
+        for name in required:
+            if name in ("date", "program") or name not in self.calendar.columns:
+                continue
+            if raw.get(name) is not None:
+                continue
+            if (
+                name == "verifier"
+                and entry.stage == "published"
+                and self.on("unverified-published")
+            ):
+                continue  # reported as unverified-published
+            self.add(
+                "missing-field",
+                entry.row,
+                name,
+                None,
+                _(
+                    "The {column} cell is empty, but a post with status {status} needs it. "
+                    "Fill in {column}, or set the status back to the stage the post is at."
+                ).format(column=self.column(name), status=_show(entry.raw.get("status"))),
+            )
+
+    def caption_length(self, entry: CalendarEntry, caption: str, hashtags: str) -> None:
+        if not self.on("caption-too-long"):
+            return
+        count = len(caption) + (len(hashtags) + 1 if hashtags and caption else len(hashtags))
+        limit = self.policy.caption_max_chars
+        if count <= limit:
+            return
+        field = "caption" if caption and "caption" in self.calendar.columns else "hashtags"
+        if hashtags and caption:
+            message = _(
+                "The caption and the hashtags together are {count} characters; Instagram "
+                "allows {limit}. Shorten them by {excess} characters. The caption: {value}"
+            )
+        else:
+            message = _(
+                "The {column} text is {count} characters; Instagram allows {limit}. Shorten "
+                "it by {excess} characters. It reads: {value}"
+            )
+        self.add(
+            "caption-too-long",
+            entry.row,
+            field,
+            entry.raw.get(field),
+            message.format(
+                count=count,
+                limit=limit,
+                excess=count - limit,
+                column=self.column(field),
+                value=_show(entry.get(field)),
+            ),
+        )
+
+    def _tag_field(self, hashtags: str) -> str:
+        if hashtags and "hashtags" in self.calendar.columns:
+            return "hashtags"
+        return "caption"
+
+    def hashtags(self, entry: CalendarEntry, caption: str, hashtags: str) -> None:
+        if not caption and not hashtags:
+            return
+        required = self.required.get(entry.program or "", self.required_global)
+        if not required and caption.count("#") + hashtags.count("#") <= self.hashtag_floor:
+            return  # nothing to look for, and cannot be too many
+        distinct = dict(_hashtags(caption)) if "#" in caption else {}
+        if "#" in hashtags:
+            distinct.update(
+                (key, tag) for key, tag in _hashtags_cached(hashtags) if key not in distinct
+            )
+        if self.on("too-many-hashtags"):
+            count = len(distinct)
+            overridden = "too-many-hashtags" in self.policy.severity
+            level: str | None = None
+            limit = 0
+            if count > self.policy.hashtags_error_above:
+                level, limit = ERROR, self.policy.hashtags_error_above
+            elif count > self.policy.hashtags_warn_above:
+                level, limit = WARNING, self.policy.hashtags_warn_above
+            if level is not None:
+                field = self._tag_field(hashtags)
+                self.add(
+                    "too-many-hashtags",
+                    entry.row,
+                    field,
+                    entry.raw.get(field),
+                    _(
+                        "This post has {count} different hashtags; keep it to {limit} or "
+                        "fewer. Remove {excess}. Hashtags: {value}"
+                    ).format(
+                        count=count,
+                        limit=limit,
+                        excess=count - limit,
+                        value=_show(" ".join(distinct.values())),
+                    ),
+                    severity=None if overridden else level,
+                )
+        if self.on("missing-hashtag"):
+            missing = [tag for key, tag in required if key not in distinct]
+            if missing:
+                field = self._tag_field(hashtags)
+                self.add(
+                    "missing-hashtag",
+                    entry.row,
+                    field,
+                    entry.raw.get(field),
+                    _(
+                        "This post needs the hashtag {missing}. Add it to the {column} cell, "
+                        "which now reads: {value}"
+                    ).format(
+                        missing=" ".join(missing),
+                        column=self.column(field),
+                        value=_show(entry.get(field)),
+                    ),
+                )
+
+    def mentions(self, entry: CalendarEntry, caption: str, hashtags: str) -> None:
+        if not self.on("too-many-mentions"):
+            return
+        text = f"{caption} {hashtags}" if hashtags else caption
+        if text.count("@") <= self.policy.mentions_max:
+            return  # cannot be too many
+        distinct = {m.casefold(): m for m in extract_mentions(text)}
+        limit = self.policy.mentions_max
+        if len(distinct) <= limit:
+            return
+        self.add(
+            "too-many-mentions",
+            entry.row,
+            "caption",
+            entry.raw.get("caption"),
+            _(
+                "This post mentions {count} accounts; Instagram allows {limit}. Remove "
+                "{excess} @mentions. Mentions: {value}"
+            ).format(
+                count=len(distinct),
+                limit=limit,
+                excess=len(distinct) - limit,
+                value=_show(" ".join(distinct.values())),
+            ),
+        )
+
+    def banned_phrases(self, entry: CalendarEntry, folded: Mapping[str, str]) -> None:
+        if not self.on("banned-phrase"):
+            return
+        for name, text in folded.items():
+            phrases = self.banned.found(text)
+            if phrases:
+                self.add(
+                    "banned-phrase",
+                    entry.row,
+                    name,
+                    entry.raw.get(name),
+                    _(
+                        "The {column} cell says {phrases}, a claim that must not be "
+                        "published. Rewrite it without that phrase. The text: {value}"
+                    ).format(
+                        column=self.column(name),
+                        phrases=", ".join(f"'{p}'" for p in phrases),
+                        value=_show(entry.get(name)),
+                    ),
+                )
+
+    def verification(self, entry: CalendarEntry) -> None:
+        columns = self.calendar.columns
+        verifier = entry.get("verifier")
+        if self.on("self-verified") and verifier and "creator" in columns:
+            checkers = _names(verifier)
+            makers = _names(entry.get("creator"))
+            if checkers and checkers <= makers:
+                self.add(
+                    "self-verified",
+                    entry.row,
+                    "verifier",
+                    entry.raw.get("verifier"),
+                    _(
+                        "{value} made this content and also verified it. Ask another team "
+                        "member to verify it and put their name in the {column} cell."
+                    ).format(value=_show(verifier), column=self.column("verifier")),
+                )
+        if (
+            self.on("unverified-published")
+            and entry.stage == "published"
+            and not verifier
+            and "verifier" in columns
+        ):
+            self.add(
+                "unverified-published",
+                entry.row,
+                "verifier",
+                entry.raw.get("verifier"),
+                _(
+                    "This post is marked {status} but nobody verified it. Have a verifier "
+                    "check it now (edit or take it down if needed) and put their name in "
+                    "the {column} cell."
+                ).format(status=_show(entry.raw.get("status")), column=self.column("verifier")),
+            )
+
+    def format_mismatch(self, entry: CalendarEntry) -> None:
+        if not self.on("format-mismatch") or entry.program is None or entry.format is None:
+            return
+        program = self.programs.get(entry.program)
+        if program is None or not program.formats or entry.format in program.formats:
+            return
+        self.add(
+            "format-mismatch",
+            entry.row,
+            "format",
+            entry.raw.get("format"),
+            _(
+                "{program} is made as {allowed}, not {value}. Change the format, or the "
+                "programme if this post belongs to another one."
+            ).format(
+                program=program.name,
+                allowed=", ".join(program.formats),
+                value=_show(entry.raw.get("format")),
+            ),
+        )
+
+    def outside_hours(self, entry: CalendarEntry) -> None:
+        if not self.on("outside-hours") or entry.time is None:
+            return
+        start, end = self.policy.posting_window
+        moment = entry.time.replace(tzinfo=None)
+        raw = entry.raw.get("time")
+        inside = start <= moment <= end if start <= end else (moment >= start or moment <= end)
+        if inside:
+            return
+        self.add(
+            "outside-hours",
+            entry.row,
+            "time",
+            entry.raw.get("time"),
+            _(
+                "The time {value} is outside the posting hours {start}–{end}. Move the post "
+                "into those hours."
+            ).format(
+                value=_show(raw) if isinstance(raw, str) else f"'{moment:%H:%M}'",
+                start=start.strftime("%H:%M"),
+                end=end.strftime("%H:%M"),
+            ),
+        )
+
+    def cerdik_missing(self, entry: CalendarEntry, folded: Mapping[str, str]) -> None:
+        if not self.on("cerdik-missing") or entry.program is None or not folded:
+            return
+        if normalize_label(entry.program) != self.cerdik_program or not self.cerdik.entries:
+            return
+        if any(self.cerdik.matches(text) for text in folded.values()):
+            return
+        field = "caption" if "caption" in folded else "title"
+        self.add(
+            "cerdik-missing",
+            entry.row,
+            field,
+            entry.raw.get(field),
+            _(
+                "This {program} post does not name a CERDIK habit (Cek kesehatan, Enyahkan "
+                "asap rokok, Rajin aktivitas fisik, Diet seimbang, Istirahat cukup, Kelola "
+                "stres). Name the one it teaches in the title or caption. The text: {value}"
+            ).format(program=entry.program, value=_show(entry.get(field))),
+        )
+
+    def bad_link(self, entry: CalendarEntry) -> None:
+        if not self.on("bad-link") or entry.stage != "published":
+            return
+        link = entry.get("link")
+        if not link or _INSTAGRAM_LINK.fullmatch(link):
+            return
+        if entry.format == "live" and _INSTAGRAM_LIVE_LINK.fullmatch(link):
+            return
+        self.add(
+            "bad-link",
+            entry.row,
+            "link",
+            entry.raw.get("link"),
+            _(
+                "{value} is not a link to an Instagram post. Open the post on Instagram, "
+                "copy its link (it looks like https://www.instagram.com/p/ABC123xyz/) and "
+                "paste it in the {column} cell."
+            ).format(value=_show(link), column=self.column("link")),
+        )
+
+
+def _fold(text: str) -> str:
+    """``parsing.fold_text``, faster: ASCII text has no accents to strip, and in other
+    text only the distinct non-ASCII characters are looked at."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    for char in set(_NON_ASCII.findall(folded)):
+        if unicodedata.combining(char):
+            folded = folded.replace(char, "")
+    return " ".join(folded.split())
+
+
+@lru_cache(maxsize=4096)
+def _names(text: str) -> frozenset[str]:
+    return frozenset(key for part in _NAME_SPLIT.split(text) if (key := normalize_label(part)))
+
+
+def _required_tags(tags: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    unique: dict[str, str] = {}
+    for tag in tags:
+        shown = "#" + tag.strip().lstrip("#")
+        if shown != "#":
+            unique.setdefault(_fold(shown), shown)
+    return tuple(unique.items())
+
+
+def _hashtags(text: str) -> tuple[tuple[str, str], ...]:
+    """Distinct hashtags in order as (folded key, tag as first typed)."""
+    unique: dict[str, str] = {}
+    for tag in extract_hashtags(text):
+        unique.setdefault(_fold(tag), tag)
+    return tuple(unique.items())
+
+
+# The hashtags column often repeats the same tags on every row.
+_hashtags_cached = lru_cache(maxsize=4096)(_hashtags)
+
+
+def _clip(value: Cell) -> Cell:
+    if isinstance(value, str) and len(value) > VALUE_MAX_CHARS:
+        return value[: VALUE_MAX_CHARS - 1] + "…"
+    return value
+
+
+def _show(value: Cell) -> str:
+    """A value quoted in a message, on one line, at most 200 characters."""
+    if value is None:
+        return "''"
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = " ".join(str(value).split())
+    if len(text) > SHOWN_MAX_CHARS:
+        text = text[: SHOWN_MAX_CHARS - 1] + "…"
+    return f"'{text}'"
+
+
+def _json_value(value: Cell) -> str | int | float | bool | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
