@@ -1,8 +1,8 @@
 """The command line: parse options, call one library function, render.
 
 Rich for people (``postme.render``), one JSON document on stdout with ``--json``.
-Every error becomes a message and an exit code here, in ``_run``; ``--debug``
-shows the traceback instead (secrets scrubbed).
+Every error becomes a message and an exit code here, in ``_run``; ``--debug`` adds
+the traceback (secrets scrubbed) before the message.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def _run(debug: bool, action: Callable[[], int]) -> None:
         code = action()
     except PostmeError as error:
         if debug:
-            raise
+            _print_traceback()
         from postme import render
 
         render.error(str(error))
@@ -152,7 +152,7 @@ def _run(debug: bool, action: Callable[[], int]) -> None:
         raise typer.Exit(130) from None
     except Exception as error:  # the last line of defence: no traceback for users
         if debug:
-            raise
+            _print_traceback()
         from postme import render
         from postme.secrets import scrub
 
@@ -163,6 +163,16 @@ def _run(debug: bool, action: Callable[[], int]) -> None:
         )
         raise typer.Exit(int(ExitCode.SHEET)) from None
     raise typer.Exit(code)
+
+
+def _print_traceback() -> None:
+    """--debug: the whole traceback on stderr, with secrets scrubbed (a gspread or
+    requests error under ours may quote a token)."""
+    import traceback
+
+    from postme.secrets import scrub
+
+    sys.stderr.write(scrub(traceback.format_exc()))
 
 
 def _configure_logging(debug: bool) -> None:
