@@ -118,17 +118,17 @@ class Renderer:
                 table.add_row(escape(program), *cells)
             out.print(table)
             out.print(
-                _("✓ published  ✗ missed  ○ planned  – cancelled  ! planned in [[slots]], no row")
+                escape(
+                    _(
+                        "✓ published  ✗ missed  ○ planned  – cancelled  ! planned in [[slots]], no row"
+                    )
+                )
             )
         for finding in result.findings:
             if self.quiet and finding.kind not in ("missed", "not-found"):
                 continue
             colour = "red" if finding.kind in ("missed", "not-found") else "yellow"
-            where = f" ({_('row')} {finding.row})" if finding.row else ""
-            out.print(
-                f"[{colour}]{escape(finding.kind)}[/{colour}] {finding.date.isoformat()}{where}: "
-                f"{escape(finding.message)}"
-            )
+            out.print(f"[{colour}]{escape(finding.kind)}[/{colour}]: {escape(finding.message)}")
 
     # --- collect --------------------------------------------------------------------------
 

@@ -520,7 +520,7 @@ def _posts_vs_plan(
         # A live stream stays in the feed only if the team shares it afterwards.
         if e.stage == "published" and e.row not in matched_rows and e.format != "live"
     ]
-    pair([e for e in entries if _live(e) and e.stage != "published"])
+    pair([e for e in entries if _live(e) and e.stage != "published" and e.format != "live"])
 
     for post in known:
         day = post.day

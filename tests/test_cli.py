@@ -71,6 +71,15 @@ def test_validate_json_lists_the_planted_problems_with_their_cells(demo: Path) -
 
 
 def test_slots_json_shows_missed_unplanned_and_upcoming_day(demo: Path) -> None:
+    run(
+        "collect",
+        "-c",
+        str(demo / "postme.toml"),
+        "--as-of",
+        AS_OF,
+        "--from",
+        str(demo / "instagram"),
+    )
     code, out, _err = run("slots", "-c", str(demo / "postme.toml"), "--as-of", AS_OF, "--json")
     assert code == 1  # something was missed
     document = json.loads(out)
@@ -78,6 +87,7 @@ def test_slots_json_shows_missed_unplanned_and_upcoming_day(demo: Path) -> None:
     assert ("missed", "2026-11-20") in kinds
     assert ("unplanned", "2026-11-21") in kinds
     assert ("upcoming-day", "2026-12-03") in kinds
+    assert ("off-plan", "2026-11-20") in kinds  # the Info Grafis post with no row
     assert document["week"] == "2026-W47"
 
 
