@@ -326,6 +326,18 @@ def weekly(
     from_dir: FromDirOption = None,
     meta_csv: MetaCsvOption = None,
     dry_run: DryRunOption = False,
+    all_accounts: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="City office: run every account (the [[accounts]] of this config, or every "
+            "*.toml in --dir) and write the roll-up.",
+        ),
+    ] = False,
+    accounts_dir: Annotated[
+        Path | None,
+        typer.Option("--dir", help="With --all: a folder of account configs (*.toml)."),
+    ] = None,
     as_json: JsonOption = False,
     lang: LangOption = None,
     quiet: QuietOption = False,
@@ -339,6 +351,10 @@ def weekly(
 
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
         _log_to_file()
+        if all_accounts:
+            return _weekly_city(ctx, accounts_dir, week, no_collect, dry_run)
+        if accounts_dir is not None:
+            raise ConfigError(_("--dir goes with --all."))
         source = None if no_collect else _source_or_error(ctx, from_dir, meta_csv, open_source)
         chosen = parse_week(week) if week else None
         with ctx.render.progress(enabled=not as_json) as progress:
@@ -358,6 +374,31 @@ def weekly(
         return int(result.exit_code)
 
     _run(debug, body)
+
+
+def _weekly_city(
+    ctx: Context, folder: Path | None, week: str | None, no_collect: bool, dry_run: bool
+) -> int:
+    from postme.accounts import account_configs, run_city
+    from postme.weeks import parse_week
+
+    configs = account_configs(ctx.settings, folder)
+    with ctx.render.progress(enabled=not ctx.as_json) as progress:
+        result = run_city(
+            ctx.settings,
+            configs,
+            ctx.as_of,
+            week=parse_week(week) if week else None,
+            now=ctx.now,
+            dry_run=dry_run,
+            no_collect=no_collect,
+            progress=lambda name, text: progress(f"{name}: {text}"),
+        )
+    if ctx.as_json:
+        ctx.emit_json(result.to_json())
+    else:
+        ctx.render.city(result)
+    return int(result.exit_code)
 
 
 def _source_or_error(

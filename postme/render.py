@@ -252,6 +252,42 @@ class Renderer:
         if len(plan.writes) > 40:
             out.print("  " + _("… and {n} more ranges").format(n=len(plan.writes) - 40))
 
+    # --- city roll-up --------------------------------------------------------------------
+
+    def city(self, result: Any) -> None:
+        table = Table(title=_("Accounts, week {week}").format(week=result.week))
+        table.add_column(_("Account"), overflow="fold")
+        table.add_column(_("Status"), no_wrap=True)
+        table.add_column(_("Followers"), justify="right")
+        table.add_column(_("Adherence"), justify="right")
+        table.add_column(_("ER"), justify="right")
+        table.add_column(_("Message"), overflow="fold")
+        colours = {"ok": "green", "findings": "yellow", "partial": "yellow", "failed": "red"}
+        for account in result.accounts:
+            if self.quiet and account.status == "ok":
+                continue
+            colour = colours.get(account.status, "white")
+            table.add_row(
+                escape(account.name),
+                f"[{colour}]{escape(account.status)}[/{colour}] ({account.exit_code})",
+                _fmt(account.followers_end),
+                _fmt(account.plan_adherence_pct, "%"),
+                _fmt(account.engagement_rate_pct, "%"),
+                escape(account.message or ""),
+            )
+        out.print(table)
+        counts = ", ".join(f"{status}: {n}" for status, n in result.counts().items())
+        out.print(_("{n} accounts ({counts}).").format(n=len(result.accounts), counts=counts))
+        rollup = result.rollup
+        if rollup is not None:
+            if rollup.error:
+                error(rollup.error)
+            elif rollup.written:
+                out.print(
+                    "[green]✓[/green] "
+                    + _("Roll-up: {rows} rows in '{tab}'.").format(rows=rollup.rows, tab=rollup.tab)
+                )
+
     # --- check, demo, login ---------------------------------------------------------------
 
     def checks(self, report: CheckReport) -> None:

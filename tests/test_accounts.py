@@ -4,6 +4,7 @@ through both stores."""
 
 from __future__ import annotations
 
+import json
 import datetime as dt
 import sys
 import threading
@@ -546,3 +547,32 @@ def test_city_benchmark_smoke(monkeypatch: pytest.MonkeyPatch) -> None:
         assert figures.quota_bound_seconds >= 60.0 * ((figures.api_requests - 1) // 4)
         assert figures.rollup_rows == 3
     assert steady.by_kind == {"get": 4, "batchGet": 4, "batchUpdateValues": 4}
+
+
+def test_cli_weekly_all_dir_shows_each_account_and_the_worst_exit_code(
+    xlsx_city: dict[str, Any],
+) -> None:
+    from typer.testing import CliRunner
+
+    from postme.cli import app
+
+    city_config = xlsx_city["root"] / "city" / "city.toml"
+    result = CliRunner().invoke(
+        app,
+        [
+            "weekly", "-c", str(city_config), "--as-of", DEMO_AS_OF.isoformat(), "--no-collect",
+            "--all", "--dir", str(xlsx_city["folder"]), "--json",
+        ],
+    )  # fmt: skip
+    document = json.loads(result.stdout)
+    statuses = {a["name"]: a["status"] for a in document["accounts"]}
+    assert statuses == {
+        "Puskesmas A": "findings",
+        "Puskesmas B": "failed",
+        "Puskesmas C": "findings",
+    }
+    assert result.exit_code == document["exit_code"] == 3
+    assert document["rollup"]["written"]
+    # Without --dir, --all takes [[accounts]] from the city config: none there.
+    result = CliRunner().invoke(app, ["weekly", "-c", str(city_config), "--all", "--no-collect"])
+    assert result.exit_code == 2
