@@ -176,17 +176,20 @@ def _print_traceback() -> None:
 
 
 def _configure_logging(debug: bool) -> None:
+    """Messages on stderr (scrubbed). Rebound on every command, so a second run in the
+    same process (tests, the city job) never writes to the previous run's stream."""
     from postme.secrets import ScrubbingFilter
 
     root = logging.getLogger("postme")
     root.setLevel(logging.DEBUG if debug else logging.INFO)
-    if not any(getattr(h, "_postme", False) for h in root.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        handler.addFilter(ScrubbingFilter())
-        handler._postme = True  # type: ignore[attr-defined]
-        handler.setLevel(logging.INFO if debug else logging.WARNING)
-        root.addHandler(handler)
+    for old in [h for h in root.handlers if getattr(h, "_postme", False)]:
+        root.removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(ScrubbingFilter())
+    handler._postme = True  # type: ignore[attr-defined]
+    handler.setLevel(logging.INFO if debug else logging.WARNING)
+    root.addHandler(handler)
 
 
 @app.command()
@@ -600,8 +603,9 @@ def _log_to_file() -> None:
     from postme.secrets import ScrubbingFilter
 
     root = logging.getLogger("postme")
-    if any(getattr(h, "_postme_file", False) for h in root.handlers):
-        return
+    for old in [h for h in root.handlers if getattr(h, "_postme_file", False)]:
+        root.removeHandler(old)
+        old.close()
     try:
         folder = Path(user_log_dir("postme"))
         folder.mkdir(parents=True, exist_ok=True)

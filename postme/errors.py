@@ -14,9 +14,15 @@ class ExitCode(IntEnum):
 
 
 class PostmeError(Exception):
-    """An error a person can act on. ``str(e)`` is the message shown, with the fix."""
+    """An error a person can act on. ``str(e)`` is the message shown, with the fix
+    (known secrets and secret-shaped text masked, wherever the message is shown)."""
 
     exit_code: ExitCode = ExitCode.USAGE
+
+    def __str__(self) -> str:
+        from postme.secrets import scrub
+
+        return scrub(super().__str__())
 
 
 class ConfigError(PostmeError):

@@ -292,8 +292,11 @@ class WeeklyResult:
 
     @property
     def exit_code(self) -> ExitCode:
-        if self.collect is not None and self.collect.error is not None:
-            return ExitCode.PARTIAL
+        if self.collect is not None and (
+            self.collect.error is not None
+            or (self.collect.collection is not None and not self.collect.collection.complete)
+        ):
+            return ExitCode.PARTIAL  # Instagram not read, or only in part: the rest written
         if self.validation.errors or self.slots.has_missed:
             return ExitCode.FINDINGS
         return ExitCode.OK
@@ -376,6 +379,17 @@ def run_weekly(
         except InstagramError as e:
             collect_error = str(e)
             log.warning("%s", e)
+        except Exception as e:  # a failing source must not stop the rest of the job
+            from postme.secrets import scrub
+
+            collect_error = _(
+                "Instagram could not be read ({error}). The rest of the weekly job went on; "
+                "run `postme collect --debug` to see why."
+            ).format(error=scrub(f"{type(e).__name__}: {e}")[:300])
+            log.warning("%s", collect_error)
+        if collection is not None and not collection.complete:
+            for note in collection.notes:  # why Instagram was read only in part (exit 4)
+                log.warning("%s", note)
 
     with spreadsheet_lock(settings):
         if progress:

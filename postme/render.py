@@ -117,13 +117,8 @@ class Renderer:
                 cells = [_grid_cell(grid, day, program) for day in days]
                 table.add_row(escape(program), *cells)
             out.print(table)
-            out.print(
-                escape(
-                    _(
-                        "✓ published  ✗ missed  ○ planned  – cancelled  ! planned in [[slots]], no row"
-                    )
-                )
-            )
+            legend = _("✓ published  ✗ missed  ○ planned  – cancelled  ! in the plan, no row")
+            out.print(escape(legend))
         for finding in result.findings:
             if self.quiet and finding.kind not in ("missed", "not-found"):
                 continue

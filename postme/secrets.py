@@ -32,6 +32,18 @@ def register_secret(value: str | None) -> None:
         _known.add(value)
 
 
+def register_secrets(*values: object) -> None:
+    """Register several secrets; a multi-line one (a PEM private key) line by line too,
+    so a fragment of it is masked as well."""
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        register_secret(value)
+        for line in value.splitlines():
+            if len(line) >= 16 and not line.startswith("-----"):
+                register_secret(line)
+
+
 def scrub(text: str) -> str:
     for secret in sorted(_known, key=len, reverse=True):
         text = text.replace(secret, MASK)

@@ -275,14 +275,29 @@ def translate_instaloader_error(
                 "new session with `postme login {user}`."
             ).format(user=user)
         )
-    if _any_text(chain, "Please wait a few minutes") or _status_in(chain, 401):
+    please_wait = InstagramError(
+        _(
+            'Instagram answered "Please wait a few minutes before you try again". This '
+            "block usually lasts several hours. Run postme again later (for example "
+            "tomorrow); do not log in again and again, that makes it last longer."
+        )
+    )
+    if _any_text(chain, "Please wait a few minutes"):
+        return please_wait
+    if _any_text(chain, "checkpoint_required", "challenge_required", "instagram.com/challenge"):
         return InstagramError(
             _(
-                'Instagram answered "Please wait a few minutes before you try again". This '
-                "block usually lasts several hours. Run postme again later (for example "
-                "tomorrow); do not log in again and again, that makes it last longer."
-            )
+                "Instagram wants to check that it is really you (checkpoint). Open Instagram "
+                "in a browser or the app, log in as {user} and confirm it is you, then make a "
+                "new session with `postme login {user}`."
+            ).format(user=user)
         )
+    if has(instaloader.exceptions.LoginRequiredException) or _any_text(chain, "login_required"):
+        return InstagramError(
+            _("Instagram requires a login to read this account: {fix}.").format(fix=login_fix)
+        )
+    if _status_in(chain, 401):
+        return please_wait
     if has(instaloader.exceptions.TooManyRequestsException) or _status_in(chain, 429):
         return InstagramError(
             _(

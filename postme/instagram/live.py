@@ -38,6 +38,7 @@ from postme.instagram.base import (
     translate_instaloader_error,
 )
 from postme.instagram.session import default_session_file
+from postme.secrets import register_secrets
 
 POSSIBLY_PINNED = 3
 
@@ -113,6 +114,14 @@ def default_loader_factory(rate_controller: RateControllerFactory) -> instaloade
         request_timeout=30.0,
         rate_controller=rate_controller,
     )
+
+
+def _cookie_values(loader: instaloader.Instaloader) -> list[str]:
+    """The session's cookie values (sessionid, csrftoken...), to be masked in messages."""
+    try:
+        return [str(c.value) for c in loader.context._session.cookies if c.value]
+    except (AttributeError, TypeError):
+        return []
 
 
 def _utcnow() -> datetime:
@@ -219,6 +228,7 @@ class LiveSource:
             ) from err
         except Exception as err:  # unpickling can fail in many ways; never show the content
             raise corrupt_session_error(path, self.username) from err
+        register_secrets(*_cookie_values(loader))
         return notes
 
     def _walk(

@@ -23,6 +23,7 @@ from instaloader.instaloader import get_default_session_filename
 from postme.errors import InstagramError
 from postme.i18n import _
 from postme.instagram.base import translate_instaloader_error
+from postme.secrets import register_secret
 
 
 def default_session_file(username: str) -> Path:
@@ -60,7 +61,9 @@ def login(
     loader = loader_factory()
     try:
         try:
-            loader.login(user, password_prompt())
+            password = password_prompt()
+            register_secret(password)  # never shown, whatever instaloader says about it
+            loader.login(user, password)
         except instaloader.exceptions.TwoFactorAuthRequiredException:
             loader.two_factor_login(code_prompt().strip().replace(" ", ""))
         _write_session(loader, path)

@@ -41,6 +41,7 @@ from postme.errors import (
     TabMissing,
 )
 from postme.i18n import _
+from postme.secrets import register_secret, register_secrets
 from postme.stores.base import (
     Cell,
     ChartSpec,
@@ -105,6 +106,8 @@ class RetryingHTTPClient(HTTPClient):
     429 and 5xx answers, dropped connections and timeouts are tried again, at most
     ``max_tries`` times in all, waiting ``Retry-After`` when Google sends one and
     1 s, 2 s, 4 s ... (up to ``max_delay``) otherwise. Then the error is raised.
+    ``pacer``, when given, is called before every request (each try counts against
+    Google's quota): it may wait, e.g. a city run's shared per-credential limit.
     """
 
     def __init__(
@@ -117,9 +120,11 @@ class RetryingHTTPClient(HTTPClient):
         timeout: float | None = DEFAULT_TIMEOUT,
         base_delay: float = 1.0,
         max_delay: float = 60.0,
+        pacer: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(auth, session)
         self.max_tries = max(1, max_tries)
+        self.pacer = pacer
         self.sleep = sleep
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -139,9 +144,14 @@ class RetryingHTTPClient(HTTPClient):
         self.tries = 0
         while True:
             self.tries += 1
+            if self.pacer is not None:
+                self.pacer()
             try:
-                return super().request(method, endpoint, params, data, json, files, headers)
+                response = super().request(method, endpoint, params, data, json, files, headers)
+                _remember_token(response)
+                return response
             except APIError as error:
+                _remember_token(error.response)
                 status = error.response.status_code
                 if not _retryable_status(status) or self.tries >= self.max_tries:
                     raise
@@ -174,6 +184,14 @@ class RetryingHTTPClient(HTTPClient):
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_delay)
         return float(min(self.base_delay * 2 ** (self.tries - 1), self.max_delay))
+
+
+def _remember_token(response: requests.Response) -> None:
+    """Mask the access token this request carried wherever it might be shown later."""
+    request = getattr(response, "request", None)
+    value = request.headers.get("Authorization", "") if request is not None else ""
+    if isinstance(value, str) and value.lower().startswith("bearer "):
+        register_secret(value[7:].strip())
 
 
 def _retryable_status(status: int) -> bool:
@@ -304,6 +322,7 @@ def load_service_account(path: Path) -> _Credentials:
                 "a new JSON key for the service account and save it here."
             ).format(path=path)
         ) from None
+    register_secrets(info.get("private_key"), info.get("private_key_id"))
     return _Credentials(credentials, str(info["client_email"]))
 
 
@@ -328,6 +347,7 @@ def load_oauth_user(path: Path) -> _Credentials:
                 path=path
             )
         ) from None
+    register_secrets(info.get("refresh_token"), info.get("client_secret"), info.get("token"))
     email = info.get("account") or None
     return _Credentials(credentials, str(email) if email else None)
 
@@ -420,6 +440,8 @@ class GoogleSheetsStore:
     ``oauth_client_file`` is the OAuth client used by :func:`oauth_sign_in` to make it).
     ``endpoint`` replaces https://sheets.googleapis.com (a local test server).
     ``session`` (a ready ``requests`` session) skips loading credentials, for tests.
+    ``pacer`` is called before every HTTP request (see :class:`RetryingHTTPClient`); it
+    may be set after construction, before the first request.
     """
 
     def __init__(
@@ -435,6 +457,7 @@ class GoogleSheetsStore:
         max_tries: int = DEFAULT_MAX_TRIES,
         sleep: Callable[[float], object] = time.sleep,
         session: requests.Session | None = None,
+        pacer: Callable[[], object] | None = None,
     ) -> None:
         if credentials not in ("service_account", "oauth"):
             raise ConfigError(
@@ -461,6 +484,7 @@ class GoogleSheetsStore:
         self.max_tries = max_tries
         self.sleep = sleep
         self._session = session
+        self.pacer = pacer
         self._email: str | None = None
         self._client: RetryingHTTPClient | None = None
         self._sheets: dict[str, _SheetInfo] | None = None
@@ -656,7 +680,12 @@ class GoogleSheetsStore:
                 self._email = creds.email
                 session = authorized_session(creds.credentials, self.endpoint)
             self._client = RetryingHTTPClient(
-                None, session, max_tries=self.max_tries, sleep=self.sleep, timeout=self.timeout
+                None,
+                session,
+                max_tries=self.max_tries,
+                sleep=self.sleep,
+                timeout=self.timeout,
+                pacer=self.pacer,
             )
         return self._client
 
@@ -962,8 +991,18 @@ class GoogleSheetsStore:
 # ---------------------------------------------------------------- helpers
 
 
+_PLAIN_CELLS = frozenset({str, int, float, bool, type(None)})
+
+
 def _grid(values: Sequence[Any]) -> list[list[Cell]]:
-    return [[_cell(v) for v in row] if isinstance(row, list) else [] for row in values]
+    # JSON gives plain cells almost always: a row is checked with one C-level pass over
+    # its types and only converted cell by cell when something else turns up.
+    return [
+        (row if _PLAIN_CELLS.issuperset(map(type, row)) else [_cell(v) for v in row])
+        if isinstance(row, list)
+        else []
+        for row in values
+    ]
 
 
 def _cell(value: Any) -> Cell:

@@ -63,6 +63,7 @@ class XlsxStore:
     def write(self, plan: WritePlan) -> None:
         if plan.is_empty():
             return
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.cell.cell import Cell as XlCell
 
         workbook = self._open(read_only=False)
@@ -82,6 +83,10 @@ class XlsxStore:
                     )
                     if not isinstance(cell, XlCell):
                         continue  # a merged cell's covered part holds no value
+                    if isinstance(value, str):
+                        # Control characters (from Instagram text) cannot be stored in
+                        # an .xlsx file; tab and newline are kept.
+                        value = ILLEGAL_CHARACTERS_RE.sub("", value)
                     cell.value = value
                     if isinstance(value, str):
                         # RAW: a caption starting with "=" stays text, never a formula.
