@@ -4,8 +4,8 @@ through both stores."""
 
 from __future__ import annotations
 
-import json
 import datetime as dt
+import json
 import sys
 import threading
 from collections.abc import Callable
