@@ -194,8 +194,12 @@ class Renderer:
             if report.best_weekday:
                 table.add_row(_("Best day"), escape(str(report.best_weekday)))
             out.print(table)
-        if result.collect is not None and result.collect.error:
-            self.warning(_("Instagram: {error}").format(error=result.collect.error))
+        if result.collect is not None:
+            if result.collect.error:
+                self.warning(_("Instagram: {error}").format(error=result.collect.error))
+            elif result.collect.collection is not None:
+                for note in result.collect.collection.notes:
+                    self.warning(_("Instagram: {error}").format(error=note))
         missed = [f for f in result.slots.findings if f.kind in ("missed", "not-found")]
         if missed:
             out.print(f"[red]{escape(_('Missed posts'))}:[/red]")
