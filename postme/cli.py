@@ -273,7 +273,13 @@ def collect(
 
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
         source = open_source(ctx.settings, from_dir, meta_csv)
-        if save is not None and hasattr(source, "save_dir"):
+        if save is not None:
+            if not hasattr(source, "save_dir"):
+                raise ConfigError(
+                    _(
+                        "--save keeps what live Instagram sent; it does not go with --from or --meta-csv."
+                    )
+                )
             source.save_dir = save
         with ctx.render.progress(enabled=not as_json) as progress:
             result = run_collect(
