@@ -29,7 +29,8 @@ err = Console(stderr=True, highlight=False)
 
 
 def error(message: str) -> None:
-    err.print(f"[red]{escape(_('Error'))}:[/red] {escape(message)}")
+    label = escape(_("Error"))
+    err.print(f"[red]{label}:[/red] {escape(message)}")
 
 
 def _fmt(value: Any, suffix: str = "") -> str:
@@ -54,7 +55,8 @@ class Renderer:
         self.quiet = quiet
 
     def warning(self, message: str) -> None:
-        err.print(f"[yellow]{escape(_('Warning'))}:[/yellow] {escape(message)}")
+        label = escape(_("Warning"))
+        err.print(f"[yellow]{label}:[/yellow] {escape(message)}")
 
     @contextmanager
     def progress(self, enabled: bool = True) -> Iterator[Callable[[str], None]]:
@@ -202,13 +204,16 @@ class Renderer:
                     self.warning(_("Instagram: {error}").format(error=note))
         missed = [f for f in result.slots.findings if f.kind in ("missed", "not-found")]
         if missed:
-            out.print(f"[red]{escape(_('Missed posts'))}:[/red]")
+            label = escape(_("Missed posts"))
+            out.print(f"[red]{label}:[/red]")
             for slot in missed:
                 out.print(f"  • {escape(_first_sentence(slot.message))}")
         errors = [f for f in result.validation.findings if f.severity == "error"]
         if errors:
             out.print(
-                f"[red]{escape(_('Fix in the calendar'))}[/red] "
+                "[red]"
+                + escape(_("Fix in the calendar"))
+                + "[/red] "
                 + _("({n} errors; all findings are in the tab '{tab}'):").format(
                     n=len(errors), tab=result.findings_tab
                 )
@@ -224,7 +229,8 @@ class Renderer:
             if f.kind in ("upcoming-day", "unplanned", "empty-day", "off-plan")
         ]
         if others and not self.quiet:
-            out.print(f"[yellow]{escape(_('Coming up and gaps in the plan'))}:[/yellow]")
+            label = escape(_("Coming up and gaps in the plan"))
+            out.print(f"[yellow]{label}:[/yellow]")
             for slot in others[:10]:
                 out.print(f"  • {escape(_first_sentence(slot.message))}")
         if not self.quiet:

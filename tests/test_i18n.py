@@ -96,6 +96,26 @@ def test_messages_are_literal_templates() -> None:
     assert not wrong, "call _() on a plain string literal, then .format(): " + ", ".join(wrong)
 
 
+def test_every_literal_message_is_extracted() -> None:
+    """A ``_("…")`` inside an f-string is a call Python runs but Babel's extractor never
+    sees, so it would stay English for ever: every literal the code translates must be
+    among the extracted messages."""
+    extracted = set(source_messages())
+    hidden = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value not in extracted
+            ):
+                hidden.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert not hidden, "move _() out of the f-string: " + ", ".join(hidden)
+
+
 def test_indonesian_messages() -> None:
     set_language("id")
     stopped = _("Stopped by the user. Nothing was written.")
