@@ -8,7 +8,7 @@ calendar costs one parse per distinct date text, not one per cell.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -16,7 +16,7 @@ from postme.config import CalendarColumns, Settings, Stage
 from postme.errors import ColumnMissing
 from postme.i18n import _
 from postme.parsing import ParseProblem, normalize_label, parse_date, parse_time, show_value
-from postme.stores.base import Cell, SheetRow, Tab, TabRequest, cell_a1
+from postme.stores.base import Cell, SheetRow, Tab, TabRequest, cell_a1, gc_paused
 
 T = TypeVar("T")
 
@@ -133,17 +133,44 @@ def read_calendar(tab: Tab | None, settings: Settings) -> Calendar:
     vocabulary = Vocabulary(settings)
     entries: list[CalendarEntry] = []
     problems: list[FieldProblem] = []
-    for row in tab.rows:
-        entry, row_problems = _read_row(row, columns, vocabulary)
-        entries.append(entry)
-        problems.extend(row_problems)
+    memo: _Memo = {}
+    with gc_paused():
+        for row in tab.rows:
+            entry, row_problems = _read_row(row, columns, vocabulary, memo)
+            entries.append(entry)
+            problems.extend(row_problems)
     return Calendar(tab.title, columns, tuple(entries), tuple(problems))
 
 
+# (parser, type, value) → what the parser gave or the problem it raised. A big calendar
+# repeats the same few thousand dates and times; each is parsed once per read.
+_Memo = dict[tuple[Callable[[Cell], object], type, Cell], object]
+
+
+def _cached(memo: _Memo, parse: Callable[[Cell], T], value: Cell) -> T:
+    """``parse(value)``, remembered in ``memo``; a ParseProblem is raised again each time."""
+    key = (parse, value.__class__, value)
+    try:
+        found = memo[key]
+    except KeyError:
+        try:
+            found = memo[key] = parse(value)
+        except ParseProblem as e:
+            found = memo[key] = e
+    if isinstance(found, ParseProblem):
+        raise found.with_traceback(None)
+    return found  # type: ignore[return-value]
+
+
 def _read_row(
-    row: SheetRow, columns: Mapping[str, int], vocabulary: Vocabulary
+    row: SheetRow, columns: Mapping[str, int], vocabulary: Vocabulary, memo: _Memo | None = None
 ) -> tuple[CalendarEntry, list[FieldProblem]]:
-    raw = {name: row.get(index) for name, index in columns.items()}
+    memo = {} if memo is None else memo
+    values = row.values
+    try:  # rows are padded to the header's width, so this is the usual case
+        raw = {name: values[index] for name, index in columns.items()}
+    except IndexError:
+        raw = {name: row.get(index) for name, index in columns.items()}
     problems: list[FieldProblem] = []
 
     def problem(rule: str, name: str, message: str) -> None:
@@ -152,17 +179,17 @@ def _read_row(
 
     date: dt.date | None = None
     try:
-        date = parse_date(raw.get("date"))
+        date = _cached(memo, parse_date, raw.get("date"))
     except ParseProblem as e:
         problem("bad-date", "date", str(e))
     time: dt.time | None = None
     if "time" in columns:
         try:
-            time = parse_time(raw["time"])
+            time = _cached(memo, parse_time, raw["time"])
         except ParseProblem as e:
             problem("bad-time", "time", str(e))
 
-    program = _lookup(raw.get("program"), vocabulary.programs)
+    program = _lookup(raw.get("program"), vocabulary.programs, memo)
     if program is None and raw.get("program") is not None:
         problem(
             "unknown-program",
@@ -172,7 +199,7 @@ def _read_row(
                 known=", ".join(sorted(set(vocabulary.programs.values()))),
             ),
         )
-    stage = _lookup(raw.get("status"), vocabulary.stages)
+    stage = _lookup(raw.get("status"), vocabulary.stages, memo)
     if stage is None and raw.get("status") is not None:
         problem(
             "unknown-status",
@@ -181,7 +208,7 @@ def _read_row(
                 value=show_value(raw["status"])
             ),
         )
-    format_ = _lookup(raw.get("format"), vocabulary.formats)
+    format_ = _lookup(raw.get("format"), vocabulary.formats, memo)
     if format_ is None and raw.get("format") is not None:
         problem(
             "unknown-format",
@@ -191,15 +218,25 @@ def _read_row(
                 known=", ".join(sorted(set(vocabulary.formats.values()))),
             ),
         )
-    text = {name: _text(raw[name]) for name in TEXT_FIELDS if name in raw}
+    # Inline for the usual text cell: this runs for every cell of a 100k-row calendar.
+    text = {
+        name: ""
+        if (value := raw[name]) is None
+        else value.strip()
+        if type(value) is str
+        else _text(value)
+        for name in TEXT_FIELDS
+        if name in raw
+    }
     entry = CalendarEntry(row.number, date, time, program, format_, stage, text, raw)
     return entry, problems
 
 
-def _lookup(value: Cell, table: Mapping[str, T]) -> T | None:
+def _lookup(value: Cell, table: Mapping[str, T], memo: _Memo | None = None) -> T | None:
     if value is None:
         return None
-    return table.get(normalize_label(value))
+    key = normalize_label(value) if memo is None else _cached(memo, normalize_label, value)
+    return table.get(key)
 
 
 def _text(value: Cell) -> str:
