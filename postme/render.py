@@ -30,7 +30,8 @@ err = Console(stderr=True, highlight=False)
 
 def error(message: str) -> None:
     label = escape(_("Error"))
-    err.print(f"[red]{label}:[/red] {escape(message)}")
+    # Not wrapped: a message stays one line in logs and for grep.
+    err.print(f"[red]{label}:[/red] {escape(message)}", soft_wrap=True)
 
 
 def _fmt(value: Any, suffix: str = "") -> str:
@@ -56,7 +57,7 @@ class Renderer:
 
     def warning(self, message: str) -> None:
         label = escape(_("Warning"))
-        err.print(f"[yellow]{label}:[/yellow] {escape(message)}")
+        err.print(f"[yellow]{label}:[/yellow] {escape(message)}", soft_wrap=True)
 
     @contextmanager
     def progress(self, enabled: bool = True) -> Iterator[Callable[[str], None]]:
