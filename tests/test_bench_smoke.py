@@ -1,0 +1,56 @@
+"""The benchmarks at a smoke size (issue 8): the request counts are exact goals, so they
+are asserted here; timings are only reported by ``make bench``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import bench_instagram  # noqa: E402
+import bench_sheets  # noqa: E402
+import bench_startup  # noqa: E402
+import run_all  # noqa: E402
+
+
+def test_weekly_is_three_sheets_requests_whatever_the_size() -> None:
+    results = bench_sheets.run([100, 1000], [], None, 1)
+    for row in results["requests"]:
+        assert row["next_run"] == {"get": 1, "batchGet": 1, "batchUpdateValues": 1}
+        # The first run also creates the tool-owned tabs and the chart, in one request.
+        assert row["first_run"] == {
+            "get": 1,
+            "batchGet": 1,
+            "batchUpdate": 1,
+            "batchUpdateValues": 1,
+        }
+        # The naive script: a metadata fetch and a read per tab, an update per row.
+        assert row["naive_total"] >= 6 + row["rows_written"]
+    assert (
+        run_all.failures({"sheets": results, "instagram": [], "startup": {"heavy_imports": []}})
+        == []
+    )
+
+
+def test_collect_reads_one_timeline_page_for_eight_new_posts() -> None:
+    small, small_pinned = bench_instagram.run([50])
+    large = bench_instagram.collect_requests(400)
+    for row in (small, small_pinned, large):
+        assert row["requests"] == row["goal"] == bench_instagram.SETUP + 1
+        assert row["posts_read"] == 8
+    assert large["anchor"] == bench_instagram.SETUP + 400 // bench_instagram.PAGE + 1
+
+
+def test_the_cli_module_imports_no_heavy_library() -> None:
+    assert bench_startup.heavy_imports() == []
+
+
+def test_a_missed_count_goal_is_reported() -> None:
+    sheets = {"requests": [{"rows": 100, "next_total": 4, "first_total": 4}]}
+    instagram = [{"posts": 50, "requests": 9, "goal": 4}]
+    missed = run_all.failures(
+        {"sheets": sheets, "instagram": instagram, "startup": {"heavy_imports": ["pandas"]}}
+    )
+    assert len(missed) == 3
