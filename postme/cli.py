@@ -276,9 +276,7 @@ def collect(
         if save is not None:
             if not hasattr(source, "save_dir"):
                 raise ConfigError(
-                    _(
-                        "--save keeps what live Instagram sent; it does not go with --from or --meta-csv."
-                    )
+                    _("--save keeps what live Instagram sent; not with --from or --meta-csv.")
                 )
             source.save_dir = save
         with ctx.render.progress(enabled=not as_json) as progress:
