@@ -68,8 +68,9 @@ from zoneinfo import ZoneInfo
 
 from postme.calendar import Calendar, CalendarEntry
 from postme.config import Settings
+from postme.i18n import WEEKDAY_NAMES
 from postme.metrics import FollowerPoint, PostMetric
-from postme.slots import WEEKDAY_NAMES, shortcode_from_link
+from postme.slots import shortcode_from_link
 from postme.stores.base import Cell, ChartSpec, Tab, WritePlan, is_blank
 from postme.stores.upsert import compact, plan_upsert
 from postme.weeks import IsoWeek

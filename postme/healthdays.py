@@ -17,26 +17,12 @@ from functools import cache
 from importlib.resources import files
 
 from postme.errors import ConfigError
-from postme.i18n import _
+from postme.i18n import _, month_name
 
 NATIONAL_HOLIDAY = "national_holiday"
 CUTI_BERSAMA = "cuti_bersama"
 HEALTH_DAY = "health_day"
 
-MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 _WEEKDAYS = {
     "monday": 0,
@@ -122,7 +108,7 @@ class HealthDayRule:
         if self.until is None:
             return self.name
         first = self.date.day if self.date is not None else self.day
-        return f"{self.name} ({first}–{self.until} {MONTHS_ID[self.month - 1]})"
+        return f"{self.name} ({first}–{self.until} {month_name(self.month, 'id')})"
 
 
 def rule_date(rule: HealthDayRule, year: int) -> dt.date | None:

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal, TypeVar
 
-from postme.i18n import _
+from postme.i18n import _, month_name, weekday_name
 from postme.stores.base import Cell
 
 ProblemKind = Literal["unrecognised", "ambiguous", "impossible", "relative", "no-year"]
@@ -145,34 +145,11 @@ _RELATIVE = re.compile(
 
 
 def _month_name(month: int) -> str:
-    names = (
-        _("January"),
-        _("February"),
-        _("March"),
-        _("April"),
-        _("May"),
-        _("June"),
-        _("July"),
-        _("August"),
-        _("September"),
-        _("October"),
-        _("November"),
-        _("December"),
-    )
-    return names[month - 1]
+    return month_name(month)
 
 
 def _weekday_name(weekday: int) -> str:
-    names = (
-        _("Monday"),
-        _("Tuesday"),
-        _("Wednesday"),
-        _("Thursday"),
-        _("Friday"),
-        _("Saturday"),
-        _("Sunday"),
-    )
-    return names[weekday]
+    return weekday_name(weekday)
 
 
 def show_value(value: object) -> str:

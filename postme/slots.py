@@ -50,7 +50,7 @@ from zoneinfo import ZoneInfo
 from postme.calendar import Calendar, CalendarEntry
 from postme.config import Settings
 from postme.healthdays import SpecialDay, load_health_day_rules, special_days
-from postme.i18n import _
+from postme.i18n import MONTH_NAMES, WEEKDAY_NAMES, _
 from postme.weeks import IsoWeek, last_complete_week
 
 Kind = Literal["missed", "unplanned", "empty-day", "upcoming-day", "not-found", "off-plan"]
@@ -63,40 +63,6 @@ KINDS: tuple[Kind, ...] = (
     "off-plan",
 )
 
-WEEKDAY_NAMES: Mapping[str, tuple[str, ...]] = {
-    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-MONTH_NAMES: Mapping[str, tuple[str, ...]] = {
-    "id": (
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 
 _SHORTCODE = re.compile(
     r"(?:^|[/.])instagram\.com/(?:[A-Za-z0-9_.]+/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]+)",
