@@ -29,33 +29,6 @@ from typing import Any
 AS_OF = dt.date(2026, 11, 23)  # a Monday; the reported week is 2026-W47
 CLOCK = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
-CONFIG = """\
-language = "id"
-timezone = "Asia/Jakarta"
-
-[policy]
-required_hashtags = ["#PuskesmasSukamaju"]
-
-[[slots]]
-program = "Nice to Know"
-days = ["senin", "kamis"]
-time = "19:00"
-
-[[slots]]
-program = "Konde Emas"
-days = ["rabu"]
-time = "19:00"
-
-[[slots]]
-program = "Obral Ketan"
-days = ["jumat"]
-time = "15:00"
-
-[[slots]]
-program = "SIKAKUNG"
-days = ["selasa", "sabtu"]
-time = "10:00"
-"""
 
 HEADERS = [
     "Tanggal", "Jam", "Program", "Format", "Judul", "Caption", "Hashtag", "Pembuat Konten",
@@ -253,8 +226,12 @@ def make_tabs(rows: int, seed: int = 8, as_of: dt.date = AS_OF) -> dict[str, lis
 def settings_dict(sheet: dict[str, Any]) -> dict[str, Any]:
     import tomllib
 
-    data = tomllib.loads(CONFIG)
+    from postme.demo import DEMO_CONFIG
+
+    # The demo's plan and policy; only the sheet differs (and no Instagram account).
+    data = tomllib.loads(DEMO_CONFIG)
     data["sheet"] = sheet
+    data.pop("instagram", None)
     return data
 
 
