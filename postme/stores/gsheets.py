@@ -601,12 +601,17 @@ class GoogleSheetsStore:
                 ("COLUMNS", existing.columns, columns),
             ):
                 if want > have:
+                    # Rows grow by half again at least: a tab that gains rows every week
+                    # (findings, posts) then needs this extra request only now and then.
+                    length = want - have
+                    if dimension == "ROWS":
+                        length = max(length, have // 2)
                     requests.append(
                         {
                             "appendDimension": {
                                 "sheetId": existing.sheet_id,
                                 "dimension": dimension,
-                                "length": want - have,
+                                "length": length,
                             }
                         }
                     )
