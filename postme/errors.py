@@ -40,19 +40,19 @@ class SheetError(PostmeError):
 
 
 class SheetNotFound(SheetError):
-    pass
+    """The spreadsheet id or URL points at nothing (404)."""
 
 
 class SheetAccessDenied(SheetError):
-    pass
+    """The spreadsheet is not shared with the account postme uses (403)."""
 
 
 class TabMissing(SheetError):
-    pass
+    """A tab named in the config is not in the spreadsheet."""
 
 
 class ColumnMissing(SheetError):
-    pass
+    """A mapped column header is not in the tab's header row."""
 
 
 class LockBusy(PostmeError):
