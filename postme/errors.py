@@ -67,6 +67,13 @@ class InstagramError(PostmeError):
     exit_code = ExitCode.PARTIAL
 
 
+class NothingCollected(InstagramError):
+    """``collect`` could not read Instagram at all: there is nothing to write (exit 3,
+    as for any run that wrote nothing; ``weekly`` goes on instead and exits 4)."""
+
+    exit_code = ExitCode.SHEET
+
+
 class InputFileError(PostmeError):
     """A local input file (instaloader JSON, Meta CSV) is corrupt or of an unknown shape."""
 

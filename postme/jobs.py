@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from postme.calendar import Calendar, calendar_request, read_calendar
 from postme.config import ENV_ENDPOINT, Settings
-from postme.errors import ExitCode, InstagramError, LockBusy
+from postme.errors import ExitCode, InstagramError, LockBusy, NothingCollected
 from postme.i18n import _
 from postme.policy import Finding, ValidationResult, validate
 from postme.slots import SlotResult, check_slots
@@ -251,12 +251,16 @@ def run_collect(
     now: dt.datetime | None = None,
     progress: Progress | None = None,
 ) -> CollectResult:
-    """Instagram figures into the account and post metrics tabs. An Instagram failure
-    raises InstagramError (exit 4) and writes nothing."""
+    """Instagram figures into the account and post metrics tabs. When Instagram cannot
+    be read at all, NothingCollected (exit 3) and nothing is written; a read stopped part
+    way (budget, a block after some posts) writes what it got (the CLI exits 4)."""
     from postme.metrics import plan_collect
 
     store = store or open_store(settings)
-    collection = fetch_instagram(source, settings, as_of, progress)
+    try:
+        collection = fetch_instagram(source, settings, as_of, progress)
+    except InstagramError as e:
+        raise NothingCollected(_("{error} Nothing was written.").format(error=e)) from None
     with spreadsheet_lock(settings):
         data = read_sheet(store, settings, _metrics_requests(settings))
         plan = WritePlan()

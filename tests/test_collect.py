@@ -113,3 +113,19 @@ def test_collect_from_meta_csv_brings_reach(sheet: dict[str, Any], language: str
     assert posts["BkgNTK16Nov"]["Jangkauan"] == 987
     assert posts["BkgNTK16Nov"]["Suka"] == 112
     assert len(sheet["read"]("Metrik Akun")) == 1
+
+
+def test_instagram_unreadable_collect_writes_nothing_and_exits_3(tmp_path: Path) -> None:
+    from postme.demo import prepare_demo
+
+    prepare_demo(tmp_path)
+    config = tmp_path / "postme.toml"
+    account = 'username = "puskesmas.sukamaju"\n'
+    text = config.read_text().replace(account, account + f'session_file = "{tmp_path / "none"}"\n')
+    config.write_text(text, encoding="utf-8")
+    before = (tmp_path / "planner.xlsx").read_bytes()
+    result = runner.invoke(app, ["collect", "-c", str(config), "--lang", "en"])
+    assert result.exit_code == 3
+    assert "postme login puskesmas.sukamaju" in result.stderr
+    assert "Nothing was written" in result.stderr
+    assert (tmp_path / "planner.xlsx").read_bytes() == before
