@@ -322,9 +322,9 @@ def test_write_past_the_grid_grows_it(
     store.write(WritePlan(writes=[RangeWrite("Catatan", 1001, 27, (("jauh",),))]))
     assert [r.kind for r in server.api_requests()] == ["get", "batchUpdate", "batchUpdateValues"]
     assert server.cell(planner, "Catatan", "AA1001") == "jauh"
-    # Rows grow by half again (1000 + 500), so the next weeks need no extra request;
-    # columns grow exactly.
-    assert server.grid_size(planner, "Catatan") == (1500, 27)
+    # Rows double (1000 + 1000), so the next weeks need no extra request; columns grow
+    # exactly.
+    assert server.grid_size(planner, "Catatan") == (2000, 27)
 
 
 def test_write_to_a_missing_tab_sends_nothing(

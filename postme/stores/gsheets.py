@@ -60,6 +60,7 @@ SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_TRIES = 4
 NEW_TAB_ROWS = 1000
+GROW_ROWS_MAX = 100_000  # the most rows one growth adds (10M cells per spreadsheet)
 NEW_TAB_COLUMNS = 26
 _METADATA_FIELDS = (
     "spreadsheetId,properties.title,"
@@ -577,7 +578,7 @@ class GoogleSheetsStore:
                 sheet_id,
                 title,
                 len(sheets) + len(planned),
-                max(NEW_TAB_ROWS, rows),
+                max(NEW_TAB_ROWS, 2 * rows),  # room for the next weeks' rows
                 max(NEW_TAB_COLUMNS, columns),
             )
             planned[title] = info
@@ -601,11 +602,12 @@ class GoogleSheetsStore:
                 ("COLUMNS", existing.columns, columns),
             ):
                 if want > have:
-                    # Rows grow by half again at least: a tab that gains rows every week
-                    # (findings, posts) then needs this extra request only now and then.
+                    # Rows at least double (up to GROW_ROWS_MAX at a time): a tab that gains
+                    # rows every week (findings, posts) then needs this extra request only
+                    # now and then, not every week.
                     length = want - have
                     if dimension == "ROWS":
-                        length = max(length, have // 2)
+                        length = max(length, min(have, GROW_ROWS_MAX))
                     requests.append(
                         {
                             "appendDimension": {
