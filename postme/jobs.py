@@ -25,7 +25,7 @@ from postme.policy import Finding, ValidationResult, validate
 from postme.slots import SlotResult, check_slots
 from postme.stores.base import Cell, Store, Tab, TabRequest, WritePlan
 from postme.stores.upsert import plan_replace
-from postme.weeks import IsoWeek, last_complete_week, week_of
+from postme.weeks import IsoWeek, last_complete_week, local_date, week_of
 
 if TYPE_CHECKING:
     from postme.analysis import WeekReport
@@ -184,7 +184,30 @@ def run_slots(
     store = store or open_store(settings)
     data = read_sheet(store, settings, _metrics_requests(settings))
     posts, _problems = read_post_metrics(data.tab(settings.tabs.post_metrics), settings)
-    return check_slots(data.calendar, settings, as_of, week=week, now=now, posts=posts)
+    chosen = week or last_complete_week(as_of)
+    return check_slots(
+        data.calendar,
+        settings,
+        as_of,
+        week=chosen,
+        now=now,
+        posts=posts_covering(chosen, posts, settings),
+    )
+
+
+def posts_covering(
+    week: IsoWeek, posts: Sequence[PostMetric], settings: Settings
+) -> Sequence[PostMetric] | None:
+    """The post metrics when they speak for ``week``, else None (no Instagram data).
+
+    With no post dated in or after the week, nothing was collected for it yet (a new
+    team, or ``report`` on a week before the first ``collect``): then "not-found" and
+    "off-plan" cannot be judged, and every published row would be flagged for nothing.
+    """
+    for post in posts:
+        if post.posted_at is not None and local_date(post.posted_at, settings.zone) >= week.start:
+            return posts
+    return None
 
 
 # --- collect ---------------------------------------------------------------------------------
@@ -426,7 +449,14 @@ def run_weekly(
             followers, posts = merge_collection(followers, posts, collection, settings)
 
         validation = validate(data.calendar, settings, as_of)
-        slots = check_slots(data.calendar, settings, as_of, week=week, now=now, posts=posts)
+        slots = check_slots(
+            data.calendar,
+            settings,
+            as_of,
+            week=week,
+            now=now,
+            posts=posts_covering(week, posts, settings),
+        )
         report = analyse_week(
             week,
             data.calendar,
