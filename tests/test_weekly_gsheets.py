@@ -140,3 +140,20 @@ def test_caption_starting_with_equals_arrives_as_text(
     assert caption.startswith("=")
     cell = f"{chr(65 + caption_column)}{row_index + 1}"
     assert not sheets_server.is_formula(demo_sheet["id"], "Metrik Postingan", cell)
+
+
+def test_weekly_adds_one_native_chart_followers_left_rate_right(
+    sheets_server: SheetsServer, demo_sheet: dict[str, Any]
+) -> None:
+    weekly(demo_sheet["settings"], demo_sheet["folder"])
+    weekly(demo_sheet["settings"], demo_sheet["folder"])
+    (chart,) = sheets_server.charts(demo_sheet["id"], "Analisis Mingguan")
+    header = sheets_server.values(demo_sheet["id"], "Analisis Mingguan")[0]
+    basic = chart["spec"]["basicChart"]
+
+    def column(part: dict[str, Any]) -> str:
+        return header[part["sourceRange"]["sources"][0]["startColumnIndex"]]
+
+    assert column(basic["domains"][0]["domain"]) == "Minggu"
+    axes = {column(s["series"]): s["targetAxis"] for s in basic["series"]}
+    assert axes == {"Pengikut Akhir": "LEFT_AXIS", "Engagement Rate (%)": "RIGHT_AXIS"}

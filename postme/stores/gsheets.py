@@ -816,11 +816,17 @@ class GoogleSheetsStore:
                             "headerCount": 1,
                             "axis": [
                                 {"position": "BOTTOM_AXIS", "title": headers[x]},
-                                {"position": "LEFT_AXIS"},
+                                {"position": "LEFT_AXIS", "title": headers[series[0]]},
+                                {"position": "RIGHT_AXIS"},
                             ],
                             "domains": [{"domain": source(x)}],
+                            # Followers (thousands) on the left, rates (%) on the right.
                             "series": [
-                                {"series": source(c), "targetAxis": "LEFT_AXIS"} for c in series
+                                {
+                                    "series": source(c),
+                                    "targetAxis": "LEFT_AXIS" if i == 0 else "RIGHT_AXIS",
+                                }
+                                for i, c in enumerate(series)
                             ],
                         },
                     },
