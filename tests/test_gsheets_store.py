@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,16 +63,13 @@ PLANNER: dict[str, list[list[Any]]] = {
 
 
 @pytest.fixture
-def server() -> Iterator[SheetsServer]:
-    with start_server() as running:
-        yield running
+def server(sheets_server: SheetsServer) -> SheetsServer:
+    return sheets_server  # the shared fixture (tests/sheets_fixtures.py), by a short name
 
 
 @pytest.fixture
-def key_file(server: SheetsServer, tmp_path: Path) -> Path:
-    path = tmp_path / "service_account.json"
-    make_service_account_key(server, path)
-    return path
+def key_file(sheets_key_file: Path) -> Path:
+    return sheets_key_file
 
 
 @pytest.fixture

@@ -69,6 +69,21 @@ class InstagramSource(Protocol):
     ) -> Collection: ...
 
 
+def quiet_loader(**options: Any) -> instaloader.Instaloader:
+    """An ``Instaloader`` that downloads nothing, prints nothing on stdout and times out
+    (``options`` add to or override these settings)."""
+    settings: dict[str, Any] = {
+        "quiet": True,
+        "download_pictures": False,
+        "download_videos": False,
+        "download_video_thumbnails": False,
+        "save_metadata": False,
+        "request_timeout": 30.0,
+    }
+    settings.update(options)
+    return instaloader.Instaloader(**settings)
+
+
 def post_link(shortcode: str, post_type: str) -> str:
     """The public address of a post: ``/reel/`` for reels, ``/p/`` for everything else."""
     kind = "reel" if post_type == "reels" else "p"

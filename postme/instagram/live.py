@@ -34,6 +34,7 @@ from postme.instagram.base import (
     PostRecord,
     account_from_profile,
     corrupt_session_error,
+    quiet_loader,
     record_from_post,
     translate_instaloader_error,
 )
@@ -104,16 +105,7 @@ class BoundedRateController(instaloader.RateController):
 
 def default_loader_factory(rate_controller: RateControllerFactory) -> instaloader.Instaloader:
     """An ``Instaloader`` that downloads nothing, prints nothing on stdout and times out."""
-    return instaloader.Instaloader(
-        quiet=True,
-        download_pictures=False,
-        download_videos=False,
-        download_video_thumbnails=False,
-        save_metadata=False,
-        max_connection_attempts=3,
-        request_timeout=30.0,
-        rate_controller=rate_controller,
-    )
+    return quiet_loader(max_connection_attempts=3, rate_controller=rate_controller)
 
 
 def _cookie_values(loader: instaloader.Instaloader) -> list[str]:

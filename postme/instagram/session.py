@@ -22,7 +22,7 @@ from instaloader.instaloader import get_default_session_filename
 
 from postme.errors import InstagramError
 from postme.i18n import _
-from postme.instagram.base import translate_instaloader_error
+from postme.instagram.base import quiet_loader, translate_instaloader_error
 from postme.secrets import register_secret
 
 
@@ -33,14 +33,7 @@ def default_session_file(username: str) -> Path:
 
 
 def _default_loader() -> instaloader.Instaloader:
-    return instaloader.Instaloader(
-        quiet=True,
-        download_pictures=False,
-        download_videos=False,
-        download_video_thumbnails=False,
-        save_metadata=False,
-        request_timeout=30.0,
-    )
+    return quiet_loader()
 
 
 def login(
