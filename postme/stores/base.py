@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -121,7 +121,20 @@ class Store(Protocol):
         """Where the data lives, for messages (a path or a spreadsheet title)."""
         ...
 
+    @property
+    def identity(self) -> str:
+        """What names this document whatever string the config used: the spreadsheet id,
+        or the real path of the workbook (symlinks followed). Keys the locks."""
+        ...
+
     def tab_titles(self) -> list[str]: ...
+
+    def shared_lock(self, owner: str, ttl_seconds: float) -> AbstractContextManager[None]:
+        """Hold the document's own lock, seen by every postme on every machine (Google:
+        kept in the spreadsheet; .xlsx: a lock file beside the workbook) for one run.
+        Raises :class:`~postme.errors.LockBusy` naming the holder and since when; a lock
+        older than its expiry is taken over."""
+        ...
 
     def read(self, requests: Sequence[TabRequest]) -> dict[str, Tab | None]:
         """Read every requested tab in one go. A missing tab is ``None`` when not
@@ -146,6 +159,19 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def same_title(a: str, b: str) -> bool:
+    """Tab titles are equal ignoring case, as Google Sheets and Excel treat them."""
+    return a.casefold() == b.casefold()
+
+
+def find_title(titles: Sequence[str], wanted: str) -> str | None:
+    """The existing title that names the same tab as ``wanted`` (the one rule for both
+    stores and ``check``): an exact match first, then one equal ignoring case."""
+    if wanted in titles:
+        return wanted
+    return next((title for title in titles if same_title(title, wanted)), None)
 
 
 def normalize_header(text: object) -> str:

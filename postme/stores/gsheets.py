@@ -19,7 +19,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -499,6 +499,14 @@ class GoogleSheetsStore:
         """The spreadsheet's title once it has been opened, its id before that (no
         request: safe to use in an error message after a failure)."""
         return self._title or self.key
+
+    @property
+    def identity(self) -> str:
+        return self.key
+
+    def shared_lock(self, owner: str, ttl_seconds: float) -> AbstractContextManager[None]:
+        # Placeholder until the lock kept in the spreadsheet (issue 19) lands.
+        return nullcontext()
 
     @property
     def service_account_email(self) -> str | None:

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,15 @@ class XlsxStore:
     @property
     def name(self) -> str:
         return str(self.path)
+
+    @property
+    def identity(self) -> str:
+        return str(self.path.resolve())
+
+    def shared_lock(self, owner: str, ttl_seconds: float) -> AbstractContextManager[None]:
+        # Placeholder until the workbook's own lock (issue 14) lands: the local file lock
+        # in jobs is the only lock for .xlsx today.
+        return nullcontext()
 
     def tab_titles(self) -> list[str]:
         workbook = self._open(read_only=True)
