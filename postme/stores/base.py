@@ -98,6 +98,19 @@ class ChartSpec:
     series_headers: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ColorScaleSpec:
+    """A heat map on a tool-owned tab: the cells under ``headers`` (every data row) coloured
+    from ``low_color`` (smallest) to ``high_color`` (largest), drawn as a conditional-format
+    colour scale by each store (Sheets: addConditionalFormatRule; xlsx: ColorScaleRule).
+    Added once per tab; a re-run does not stack a second rule."""
+
+    tab: str
+    headers: tuple[str, ...]
+    low_color: str = "FFFFFF"  # RRGGBB
+    high_color: str = "57BB8A"
+
+
 @dataclass
 class WritePlan:
     """Everything one run writes, sent as one batch (plus one to add tabs/charts)."""
@@ -105,9 +118,10 @@ class WritePlan:
     new_tabs: list[NewTab] = field(default_factory=list)
     writes: list[RangeWrite] = field(default_factory=list)
     charts: list[ChartSpec] = field(default_factory=list)
+    formats: list[ColorScaleSpec] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not (self.new_tabs or self.writes or self.charts)
+        return not (self.new_tabs or self.writes or self.charts or self.formats)
 
     def cell_count(self) -> int:
         return sum(len(row) for write in self.writes for row in write.values)
