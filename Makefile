@@ -28,6 +28,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m postme.docgen > docs/cli.md
+	$(BIN)/python -m postme.rules > docs/rules.md
 
 clean:
 	rm -rf $(VENV) postme-demo .pytest_cache .mypy_cache .ruff_cache

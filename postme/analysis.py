@@ -26,8 +26,10 @@ Plan
     ``planned`` = calendar rows dated in the week (any row with a date: a row the team
     put in the calendar is a planned post, as the slot checks count it);
     ``published`` / ``cancelled`` = those rows at that stage; ``missed`` = those rows
-    among ``missed_rows`` (from the slot checks); ``plan_adherence_pct`` = published /
-    (planned − cancelled) × 100, ``None`` when nothing was left to publish.
+    among ``missed_rows`` (from the slot checks, else ``postme.matching.missed_rows``);
+    ``errors`` / ``warnings`` = the policy findings on those rows;
+    ``plan_adherence_pct`` = published / (planned − cancelled) × 100, ``None`` when
+    nothing was left to publish.
 Posts
     ``posts`` = Instagram posts whose ``posted_at`` falls in the week in the team's
     timezone (a post at 23:30 WIB on Sunday belongs to that week). A post's
@@ -42,12 +44,12 @@ Engagement
     interactions / reach × 100 over the posts that have a reach (Meta export or typed),
     ``None`` when none has. Both use the same interactions so they compare.
 Programmes, top and best
-    A post belongs to a calendar row (and so to its programme) when the row's link has
-    the post's shortcode (any row of the calendar); otherwise, on the post's date, when
-    the rows left over that day (not cancelled) are exactly as many as the posts left
-    over, they pair up in time order. ``top_program`` = the programme with the highest
+    A post belongs to the calendar row (and so to the programme) that
+    ``postme.matching.match_posts`` gives it: the rule the slot checks use, so a post
+    matched there has its programme here. ``top_program`` = the programme with the highest
     mean interactions per post (ties: more posts, then name); ``top_post`` = the
     shortcode of the post with the most interactions (ties: the earlier); ``best_weekday``
+    (an ISO weekday, 1 = Monday … 7 = Sunday: named in the reader's language when shown)
     / ``best_hour`` = the weekday / hour of day with the highest mean interactions per
     post (ties: more posts, then the earlier), the hour only over posts typed with a
     time. ``by_program`` has one line per programme with a row or a post in the week,
@@ -64,18 +66,30 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from statistics import fmean
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from postme.calendar import Calendar, CalendarEntry
 from postme.config import Settings
-from postme.i18n import WEEKDAY_NAMES
+from postme.matching import local_moment, match_posts
+from postme.matching import missed_rows as missed_rows_of
 from postme.metrics import FollowerPoint, PostMetric
-from postme.slots import shortcode_from_link
 from postme.stores.base import Cell, ChartSpec, Tab, WritePlan, is_blank
 from postme.stores.upsert import compact, plan_upsert
 from postme.weeks import IsoWeek
+from postme.words import weekday_name
 
 MAX_SNAPSHOT_AGE = dt.timedelta(days=7)  # a boundary value from an older snapshot is None
+
+
+class FindingLike(Protocol):
+    """A policy finding as counted here (``postme.policy.Finding`` fits)."""
+
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def severity(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -125,7 +139,7 @@ class WeekReport:
     reach_engagement_rate_pct: float | None
     top_program: str | None
     top_post: str | None
-    best_weekday: str | None
+    best_weekday: int | None  # ISO: 1 = Monday … 7 = Sunday
     best_hour: int | None  # 0–23, local time
     updated_at: dt.datetime
     by_program: tuple[ProgramStats, ...] = ()
@@ -177,14 +191,15 @@ def analyse_week(
     missed_rows: Collection[int] | None = None,
     errors: int = 0,
     warnings: int = 0,
+    findings: Sequence[FindingLike] | None = None,
     grace: dt.timedelta,
-    language: str = "id",
+    language: str | None = None,  # unused: the weekday is kept as a number (callers migrate)
 ) -> WeekReport:
     """The report of ``week``. ``missed_rows`` are the calendar rows the slot checks found
     missed (only those dated in the week count); ``None`` works them out here with the
-    same rule (due = date and time, or the end of the day, plus ``grace``, before
-    ``now``). ``errors`` / ``warnings`` are the policy finding counts of the week.
-    ``language`` names the best weekday ("id": Senin … Minggu, "en": Monday … Sunday)."""
+    same rule (``postme.matching.missed_rows``, judged at ``now``). ``findings`` are the
+    policy findings of the run: only those on the week's rows are counted; without them
+    ``errors`` / ``warnings`` are taken as given."""
     points = sorted(
         (p for p in followers if p.followers is not None and p.date <= as_of),
         key=lambda p: (p.date, p.row),
@@ -199,12 +214,15 @@ def analyse_week(
 
     rows = [e for e in calendar.entries if e.date is not None and week.start <= e.date <= week.end]
     if missed_rows is None:
-        missed_set = _missed(rows, as_of, now, zone, grace)
+        found = missed_rows_of(rows, start=week.start, as_of=as_of, now=now, zone=zone, grace=grace)
+        missed_set = {e.row for e in found}
     else:
         missed_set = {e.row for e in rows if e.row in missed_rows}
+    if findings is not None:
+        errors, warnings = week_finding_counts(findings, {e.row for e in rows})
 
     week_posts = _week_posts(week, posts, points, zone, as_of)
-    week_posts = _attribute(week_posts, rows, calendar.entries)
+    week_posts = _attribute(week_posts, calendar.entries, zone)
     figures = _figures(week_posts)
 
     return WeekReport(
@@ -232,17 +250,18 @@ def analyse_week(
         reach_engagement_rate_pct=figures.reach_rate,
         top_program=_top_program(week_posts),
         top_post=_top_post(week_posts),
-        best_weekday=_weekday_name(_best(week_posts, lambda p: p.local.weekday()), language),
+        best_weekday=_best(week_posts, lambda p: p.local.isoweekday()),
         best_hour=_best([p for p in week_posts if p.metric.has_time], lambda p: p.local.hour),
         updated_at=now,
         by_program=_by_program(rows, week_posts, missed_set),
     )
 
 
-def _weekday_name(day: int | None, language: str) -> str | None:
-    if day is None:
-        return None
-    return WEEKDAY_NAMES.get(language, WEEKDAY_NAMES["id"])[day]
+def week_finding_counts(findings: Sequence[FindingLike], rows: Collection[int]) -> tuple[int, int]:
+    """(errors, warnings) among ``findings`` on the calendar ``rows`` of one week."""
+    errors = sum(1 for f in findings if f.row in rows and f.severity == "error")
+    warnings = sum(1 for f in findings if f.row in rows and f.severity == "warning")
+    return errors, warnings
 
 
 def _at_boundary(points: Sequence[FollowerPoint], boundary: dt.date) -> int | None:
@@ -265,29 +284,6 @@ def _followers_on(points: Sequence[FollowerPoint], day: dt.date) -> int | None:
     return points[0].followers if points else None
 
 
-def _missed(
-    rows: Sequence[CalendarEntry],
-    as_of: dt.date,
-    now: dt.datetime,
-    zone: ZoneInfo,
-    grace: dt.timedelta,
-) -> set[int]:
-    reference = now if now.tzinfo is not None else now.replace(tzinfo=zone)
-    missed: set[int] = set()
-    for entry in rows:
-        if entry.date is None or entry.date > as_of:
-            continue
-        if entry.stage in ("published", "cancelled"):
-            continue
-        if entry.time is not None:
-            due = dt.datetime.combine(entry.date, entry.time, zone)
-        else:
-            due = dt.datetime.combine(entry.date + dt.timedelta(days=1), dt.time.min, zone)
-        if reference > due + grace:
-            missed.add(entry.row)
-    return missed
-
-
 def _adherence(rows: Sequence[CalendarEntry]) -> float | None:
     published = sum(1 for e in rows if e.stage == "published")
     due = len(rows) - sum(1 for e in rows if e.stage == "cancelled")
@@ -306,10 +302,8 @@ def _week_posts(
     for metric in posts:
         if metric.posted_at is None:
             continue
-        moment = metric.posted_at
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=zone)
-        local = moment.astimezone(zone)
+        local = local_moment(metric.posted_at, zone)
+        assert local is not None
         day = local.date()
         if not week.start <= day <= week.end or day > as_of:
             continue
@@ -325,36 +319,12 @@ def _week_posts(
     return found
 
 
-def _attribute(
-    posts: list[_Post], rows: Sequence[CalendarEntry], entries: Sequence[CalendarEntry]
-) -> list[_Post]:
-    """Each post with the programme of its calendar row (see the module docstring)."""
-    by_code: dict[str, CalendarEntry] = {}
-    for entry in entries:
-        code = shortcode_from_link(entry.get("link"))
-        if code is not None:
-            by_code.setdefault(code, entry)
-    matched: dict[int, CalendarEntry] = {}  # index in posts → row
-    used: set[int] = set()
-    for index, post in enumerate(posts):
-        linked = by_code.get(post.metric.shortcode or "")
-        if linked is not None and linked.row not in used:
-            matched[index] = linked
-            used.add(linked.row)
-    left_rows: dict[dt.date, list[CalendarEntry]] = defaultdict(list)
-    for entry in rows:
-        if entry.row not in used and entry.stage != "cancelled" and entry.date is not None:
-            left_rows[entry.date].append(entry)
-    left_posts: dict[dt.date, list[int]] = defaultdict(list)
-    for index, post in enumerate(posts):
-        if index not in matched:
-            left_posts[post.local.date()].append(index)
-    for day, indexes in left_posts.items():
-        day_rows = sorted(left_rows.get(day, []), key=lambda e: (e.time or dt.time.max, e.row))
-        if len(day_rows) == len(indexes):
-            matched.update(zip(indexes, day_rows, strict=True))
+def _attribute(posts: list[_Post], entries: Sequence[CalendarEntry], zone: ZoneInfo) -> list[_Post]:
+    """Each post with the programme of its calendar row (``postme.matching``)."""
+    match = match_posts(entries, [p.metric for p in posts], zone)
+    program = {e.row: e.program for e in entries}
     return [
-        replace(post, program=matched[i].program) if i in matched else post
+        replace(post, program=program[match.row_of_post[i]]) if i in match.row_of_post else post
         for i, post in enumerate(posts)
     ]
 
@@ -530,9 +500,11 @@ def program_headers(language: str) -> list[str]:
     ]
 
 
-def _cell(name: str, value: object, zone: ZoneInfo | None) -> Cell:
+def _cell(name: str, value: object, zone: ZoneInfo | None, language: str = "id") -> Cell:
     if value is None:
         return None
+    if name == "best_weekday" and isinstance(value, int):
+        return weekday_name(value - 1, language)
     if isinstance(value, dt.datetime):
         moment = value.astimezone(zone) if zone is not None else value
         return moment.strftime("%Y-%m-%d %H:%M")
@@ -558,7 +530,7 @@ def report_rows(
     for report in reports:
         rows.append(
             {
-                header: _cell(name, getattr(report, name), zone)
+                header: _cell(name, getattr(report, name), zone, language)
                 for name, header in zip(WEEK_HEADERS, headers, strict=True)
             }
         )

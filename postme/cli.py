@@ -245,7 +245,7 @@ def slots(
         if as_json:
             ctx.emit_json(result.to_json())
         else:
-            ctx.render.slots(result, ctx.settings.language)
+            ctx.render.slots(result)
         return int(ExitCode.FINDINGS if result.has_missed else ExitCode.OK)
 
     _run(debug, body)
@@ -473,7 +473,7 @@ def check(
         from postme.doctor import run_checks
 
         ctx = Context(config, None, as_json, debug, lang=lang, load=False)
-        report_ = run_checks(config)
+        report_ = run_checks(config, language=lang)
         if as_json:
             ctx.emit_json(report_.to_json())
         else:

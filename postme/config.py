@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from postme.errors import ConfigError
 from postme.i18n import _
+from postme.rules import RULE_IDS
+from postme.words import weekday_number
 
 CONFIG_NAME = "postme.toml"
 ENV_CONFIG = "POSTME_CONFIG"
@@ -36,52 +38,6 @@ STAGES: tuple[Stage, ...] = (
     "cancelled",
 )
 Severity = Literal["error", "warning", "off"]
-
-RULE_IDS = (
-    "bad-date",
-    "bad-time",
-    "unknown-program",
-    "unknown-status",
-    "unknown-format",
-    "missing-field",
-    "caption-too-long",
-    "too-many-hashtags",
-    "too-many-mentions",
-    "missing-hashtag",
-    "banned-phrase",
-    "self-verified",
-    "unverified-published",
-    "format-mismatch",
-    "outside-hours",
-    "duplicate-caption",
-    "cerdik-missing",
-    "bad-link",
-)
-WEEKDAYS = {
-    "senin": 0,
-    "monday": 0,
-    "mon": 0,
-    "selasa": 1,
-    "tuesday": 1,
-    "tue": 1,
-    "rabu": 2,
-    "wednesday": 2,
-    "wed": 2,
-    "kamis": 3,
-    "thursday": 3,
-    "thu": 3,
-    "jumat": 4,
-    "jum'at": 4,
-    "friday": 4,
-    "fri": 4,
-    "sabtu": 5,
-    "saturday": 5,
-    "sat": 5,
-    "minggu": 6,
-    "ahad": 6,
-    "sunday": 6,
-    "sun": 6,
-}
 
 
 class _Section(BaseModel):
@@ -214,6 +170,8 @@ DEFAULT_FORMATS: dict[str, tuple[str, ...]] = {
     "story": ("story", "stories", "instastory"),
 }
 
+DEFAULT_GENERIC_HASHTAGS = ("#reels", "#explore", "#viral", "#fyp", "#foryou", "#foryoupage")
+
 DEFAULT_CERDIK_WORDS = (
     "cek kesehatan",
     "enyahkan asap rokok",
@@ -241,15 +199,31 @@ class RequiredFields(_Section):
 
 class PolicySettings(_Section):
     caption_max_chars: int = Field(default=2200, ge=1)
-    hashtags_warn_above: int = Field(default=5, ge=0)
-    hashtags_error_above: int = Field(default=30, ge=0)
+    max_hashtags: int = Field(default=5, ge=0)  # Instagram's cap since December 2025
+    generic_hashtags: tuple[str, ...] = DEFAULT_GENERIC_HASHTAGS
     mentions_max: int = Field(default=20, ge=0)
     required_hashtags: tuple[str, ...] = ()
     banned_phrases: tuple[str, ...] = ("pasti sembuh", "obat ajaib", "100% ampuh", "dijamin sembuh")
     posting_window: tuple[dt.time, dt.time] = (dt.time(6, 0), dt.time(21, 0))
     cerdik_words: tuple[str, ...] = DEFAULT_CERDIK_WORDS
+    cerdik_programs: tuple[str, ...] = ("Konde Emas",)  # checked by cerdik-missing
     required_fields: RequiredFields = RequiredFields()
     severity: dict[str, Severity] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_hashtag_limits(cls, data: object) -> object:
+        """Configs written before max_hashtags (postme init wrote them) keep loading:
+        ``hashtags_warn_above`` (it was Instagram's cap) is read as ``max_hashtags``;
+        ``hashtags_error_above`` (a second, higher level) has no meaning any more."""
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        old_cap = data.pop("hashtags_warn_above", None)
+        data.pop("hashtags_error_above", None)
+        if old_cap is not None and "max_hashtags" not in data:
+            data["max_hashtags"] = old_cap
+        return data
 
     @field_validator("posting_window", mode="before")
     @classmethod
@@ -294,10 +268,10 @@ class Slot(_Section):
         days = []
         for item in value:
             if isinstance(item, str):
-                key = item.strip().casefold()
-                if key not in WEEKDAYS:
+                number = weekday_number(item)
+                if number is None:
                     raise ValueError(f"'{item}' is not a weekday (senin … minggu, monday … sunday)")
-                days.append(WEEKDAYS[key])
+                days.append(number)
             else:
                 days.append(item)
         return tuple(days)
@@ -319,6 +293,16 @@ class ScheduleSettings(_Section):
 class HealthDaySettings(_Section):
     replace: bool = False  # drop the shipped list and use only `days`
     days: tuple[dict[str, Any], ...] = ()
+
+    @model_validator(mode="after")
+    def _days_readable(self) -> HealthDaySettings:
+        from postme.healthdays import load_health_day_rules
+
+        try:
+            load_health_day_rules(self.days, self.replace)
+        except ConfigError as e:
+            raise ValueError(str(e)) from None
+        return self
 
 
 class InstagramSettings(_Section):
@@ -380,15 +364,38 @@ class Settings(_Section):
         return value
 
     @model_validator(mode="after")
-    def _slots_name_programs(self) -> Settings:
-        names = {p.name.casefold() for p in self.programs}
+    def _programs_named(self) -> Settings:
+        known = ", ".join(p.name for p in self.programs)
         for slot in self.slots:
-            if slot.program.casefold() not in names:
+            if self.program_named(slot.program) is None:
                 raise ValueError(
                     f"slots: program {slot.program!r} is not in [[programs]] "
-                    f"({', '.join(p.name for p in self.programs)})"
+                    f"(names or aliases: {known})"
                 )
+        if "cerdik_programs" in self.policy.model_fields_set:
+            for name in self.policy.cerdik_programs:
+                if self.program_named(name) is None:
+                    raise ValueError(
+                        f"[policy] cerdik_programs: {name!r} is not in [[programs]] ({known}); "
+                        "name your CERDIK programme as it is in [[programs]]"
+                    )
         return self
+
+    def program_named(self, name: str) -> Program | None:
+        """The [[programs]] entry ``name`` names, by its name or an alias (case ignored)."""
+        wanted = name.strip().casefold()
+        for program in self.programs:
+            if wanted == program.name.casefold() or wanted in (
+                a.casefold() for a in program.aliases
+            ):
+                return program
+        return None
+
+    @property
+    def cerdik_programs(self) -> tuple[str, ...]:
+        """The [[programs]] names that cerdik-missing checks (configured names resolved)."""
+        found = (self.program_named(name) for name in self.policy.cerdik_programs)
+        return tuple(dict.fromkeys(p.name for p in found if p is not None))
 
     @property
     def zone(self) -> ZoneInfo:

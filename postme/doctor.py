@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from postme.config import Settings, load_config
 from postme.errors import ExitCode, PostmeError
-from postme.i18n import _
+from postme.i18n import _, set_language
+from postme.stores.base import find_title
 
 Status = Literal["ok", "warn", "fail"]
 DEFAULT_KEY_FILE = Path("~/.config/gspread/service_account.json")
@@ -55,7 +56,10 @@ class CheckReport:
         }
 
 
-def run_checks(config_path: Path | None, env: dict[str, str] | None = None) -> CheckReport:
+def run_checks(
+    config_path: Path | None, env: dict[str, str] | None = None, language: str | None = None
+) -> CheckReport:
+    """Every check; messages in ``language`` (``--lang``), else the config's language."""
     report = CheckReport()
     try:
         settings = load_config(config_path, env)
@@ -64,12 +68,33 @@ def run_checks(config_path: Path | None, env: dict[str, str] | None = None) -> C
             _("Config"), "fail", str(e), _("Fix the file, see config.example.toml."), e.exit_code
         )
         return report
+    set_language(language or settings.language)
     report.add(_("Config"), "ok", str(settings.source))
+    _check_cerdik(report, settings)
     if not _check_credentials(report, settings):
         return report
     if _check_sheet(report, settings):
         _check_instagram(report, settings)
     return report
+
+
+def _check_cerdik(report: CheckReport, settings: Settings) -> None:
+    """A renamed CERDIK programme must not switch cerdik-missing off without a word."""
+    if settings.policy.severity.get("cerdik-missing") == "off" or settings.cerdik_programs:
+        return
+    if not settings.policy.cerdik_programs:
+        return  # the team chose no CERDIK programme
+    report.add(
+        _("CERDIK programme"),
+        "warn",
+        _("{names} is not in [[programs]]: the cerdik-missing rule checks nothing").format(
+            names=", ".join(settings.policy.cerdik_programs)
+        ),
+        _(
+            'Set [policy] cerdik_programs = ["<your programme>"], or cerdik-missing = "off" '
+            "in [policy.severity]."
+        ),
+    )
 
 
 def key_file_path(settings: Settings) -> Path:
@@ -146,7 +171,7 @@ def _check_sheet(report: CheckReport, settings: Settings) -> bool:
         return False
     report.add(_("Spreadsheet"), "ok", store.name)
     tabs = settings.tabs
-    if settings.tabs.calendar not in titles:
+    if find_title(titles, tabs.calendar) is None:
         report.add(
             _("Tab '{tab}'").format(tab=tabs.calendar),
             "fail",
@@ -173,7 +198,7 @@ def _check_sheet(report: CheckReport, settings: Settings) -> bool:
         ),
     )
     for title in (tabs.account_metrics, tabs.post_metrics, tabs.weekly, tabs.findings):
-        if title in titles:
+        if find_title(titles, title) is not None:
             report.add(_("Tab '{tab}'").format(tab=title), "ok", _("present"))
         else:
             report.add(

@@ -17,31 +17,14 @@ from functools import cache
 from importlib.resources import files
 
 from postme.errors import ConfigError
-from postme.i18n import _, month_name
+from postme.i18n import _
+from postme.words import WEEKDAY_WORDS, month_name
 
 NATIONAL_HOLIDAY = "national_holiday"
 CUTI_BERSAMA = "cuti_bersama"
 HEALTH_DAY = "health_day"
 
 
-_WEEKDAYS = {
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-    "senin": 0,
-    "selasa": 1,
-    "rabu": 2,
-    "kamis": 3,
-    "jumat": 4,
-    "jum'at": 4,
-    "sabtu": 5,
-    "minggu": 6,
-    "ahad": 6,
-}
 _LAST = -1
 _ORDINALS = {
     "1st": 1,
@@ -143,10 +126,10 @@ def _parse_rule(text: str) -> tuple[int, int] | None:
     if len(words) != 2:
         return None
     a, b = words
-    if a in _ORDINALS and b in _WEEKDAYS:
-        return _ORDINALS[a], _WEEKDAYS[b]
-    if b in _ORDINALS and a in _WEEKDAYS:  # Indonesian order: "kamis kedua"
-        return _ORDINALS[b], _WEEKDAYS[a]
+    if a in _ORDINALS and b in WEEKDAY_WORDS:
+        return _ORDINALS[a], WEEKDAY_WORDS[b]
+    if b in _ORDINALS and a in WEEKDAY_WORDS:  # Indonesian order: "kamis kedua"
+        return _ORDINALS[b], WEEKDAY_WORDS[a]
     return None
 
 

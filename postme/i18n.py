@@ -16,32 +16,6 @@ LANGUAGES = ("id", "en")
 
 _current = "id"
 
-# Calendar words, as data rather than catalog entries: dates in messages and tabs.
-WEEKDAY_NAMES: dict[str, tuple[str, ...]] = {
-    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-MONTH_NAMES: dict[str, tuple[str, ...]] = {
-    "id": (
-        "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-        "September", "Oktober", "November", "Desember",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December",
-    ),
-}  # fmt: skip
-
-
-def weekday_name(weekday: int, language: str | None = None) -> str:
-    """0 (Monday) … 6 → 'Senin' … 'Minggu' (or English); default: the current language."""
-    return WEEKDAY_NAMES.get(language or _current, WEEKDAY_NAMES["id"])[weekday]
-
-
-def month_name(month: int, language: str | None = None) -> str:
-    """1 … 12 → 'Januari' … 'Desember' (or English); default: the current language."""
-    return MONTH_NAMES.get(language or _current, MONTH_NAMES["id"])[month - 1]
-
 
 @cache
 def _catalog(language: str) -> dict[str, str]:

@@ -24,8 +24,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal, TypeVar
 
-from postme.i18n import _, month_name, weekday_name
+from postme.i18n import _
 from postme.stores.base import Cell
+from postme.words import MONTH_WORDS, WEEKDAY_WORDS, month_name, weekday_name
 
 ProblemKind = Literal["unrecognised", "ambiguous", "impossible", "relative", "no-year"]
 
@@ -100,56 +101,12 @@ def date_to_serial(value: date | datetime) -> float:
 
 
 # ---------------------------------------------------------------------------------------
-# Words
-
-_MONTHS: dict[str, int] = {}
-for _number, _words in enumerate(
-    (
-        "januari january jan",
-        "februari february pebruari feb peb febr",
-        "maret march mar",
-        "april apr",
-        "mei may",
-        "juni june jun",
-        "juli july jul",
-        "agustus august agt agu ags agst aug",
-        "september sep sept",
-        "oktober october okt oct",
-        "november nopember nov nop",
-        "desember december des dec",
-    ),
-    start=1,
-):
-    for _word in _words.split():
-        _MONTHS[_word] = _number
-
-_WEEKDAYS: dict[str, int] = {}
-for _number, _words in enumerate(
-    (
-        "senin sen monday mon",
-        "selasa sel tuesday tue tues",
-        "rabu rab wednesday wed",
-        "kamis kam thursday thu thur thurs",
-        "jumat jum'at jum jmt friday fri",
-        "sabtu sab saturday sat",
-        "minggu ahad mgg min sunday sun",
-    )
-):
-    for _word in _words.split():
-        _WEEKDAYS[_word] = _number
+# Words (weekday and month words: postme.words)
 
 _RELATIVE = re.compile(
     r"\b(besok|bsk|esok|lusa|kemarin|kemaren|hari ini|sekarang|nanti|depan|ini|"
     r"tomorrow|today|tonight|yesterday|now|next|this)\b"
 )
-
-
-def _month_name(month: int) -> str:
-    return month_name(month)
-
-
-def _weekday_name(weekday: int) -> str:
-    return weekday_name(weekday)
 
 
 def show_value(value: object) -> str:
@@ -240,7 +197,7 @@ def _date_impossible(shown: str, year: int, month: int, day: int, numeric: bool)
         lambda: _(
             "{value} is not a real date ({month} {year} has {days} days). Type a real date "
             "as day/month/year, for example {example}."
-        ).format(value=shown, month=_month_name(month), year=year, days=last, example=example),
+        ).format(value=shown, month=month_name(month), year=year, days=last, example=example),
     )
 
 
@@ -253,8 +210,8 @@ def _weekday_mismatch(shown: str, day: date, given: int) -> _Failure:
         ).format(
             value=shown,
             date=_dmy(day),
-            actual=_weekday_name(day.weekday()),
-            given=_weekday_name(given),
+            actual=weekday_name(day.weekday()),
+            given=weekday_name(given),
         ),
     )
 
@@ -391,8 +348,8 @@ def _moment_from_text(text: str, month_first: bool) -> _Moment | _Failure:
     body = cleaned
     weekday: int | None = None
     leading = _LEADING_WORD.fullmatch(body)
-    if leading and leading.group("word") in _WEEKDAYS:
-        weekday = _WEEKDAYS[leading.group("word")]
+    if leading and leading.group("word") in WEEKDAY_WORDS:
+        weekday = WEEKDAY_WORDS[leading.group("word")]
         body = leading.group("rest")
     tgl = _TGL.fullmatch(body)
     if tgl:
@@ -422,13 +379,13 @@ def _moment_from_body(body: str, shown: str, month_first: bool) -> _Moment | _Fa
         numeric = not month_first
     elif (match := _NAMED_DMY.fullmatch(body) or _NAMED_MDY.fullmatch(body)) and match.group(
         "mon"
-    ) in _MONTHS:
-        day, month = int(match.group("d")), _MONTHS[match.group("mon")]
+    ) in MONTH_WORDS:
+        day, month = int(match.group("d")), MONTH_WORDS[match.group("mon")]
         year = _year(match.group("y"))
         numeric = False
     else:
         no_year = _NO_YEAR.fullmatch(body)
-        if no_year and (no_year.group("m1") or no_year.group("m2") or "") in _MONTHS:
+        if no_year and (no_year.group("m1") or no_year.group("m2") or "") in MONTH_WORDS:
             return _date_no_year(shown)
         if no_year and not (no_year.group("m1") or no_year.group("m2")):
             return _date_no_year(shown)

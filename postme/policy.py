@@ -1,34 +1,9 @@
 """The content policy (SPEC §4): check calendar rows and return findings.
 
-Default severities (``[policy] severity = { "rule-id" = "error" | "warning" | "off" }``
-changes them):
-
-=====================  ========  ===========================================================
-rule                   default   why
-=====================  ========  ===========================================================
-bad-date               error     the row cannot be scheduled or counted
-bad-time               error     the slot cannot be checked
-unknown-program        error     slots and the weekly analysis cannot count the row
-unknown-status         error     postme cannot tell whether the post went out
-unknown-format         warning   only format-mismatch depends on it
-missing-field          error     a field the stage needs is empty (date/programme: always)
-caption-too-long       error     Instagram refuses the post
-too-many-hashtags      warning   above ``hashtags_warn_above`` (Instagram's new limit) …
-                       error     … and above ``hashtags_error_above`` (the API ceiling)
-too-many-mentions      error     Instagram refuses the post
-missing-hashtag        warning   house style
-banned-phrase          error     misleading health claims must not be published
-self-verified          error     the four-eyes check did not happen
-unverified-published   error     published without any check
-format-mismatch        warning   the programme is usually made in other formats
-outside-hours          warning   planned outside the posting window
-duplicate-caption      warning   often a copy-paste slip, sometimes a planned repost
-cerdik-missing         warning   Konde Emas content should name a CERDIK element
-bad-link               error     the weekly analysis cannot match the post
-=====================  ========  ===========================================================
-
-An override applies to both levels of ``too-many-hashtags``. ``bad-date`` and
-``bad-time`` are always reported (SPEC §4): ``"off"`` makes them warnings, not silent.
+The rules, their default severities and why they exist are in ``postme.rules`` (one
+registry; ``docs/rules.md`` is generated from it). ``[policy] severity = { "rule-id" =
+"error" | "warning" | "off" }`` changes a severity. ``bad-date`` and ``bad-time`` are
+always reported (SPEC §4): ``"off"`` makes them warnings, not silent.
 
 Decisions where SPEC is silent:
 
@@ -45,9 +20,18 @@ Decisions where SPEC is silent:
 - ``caption-too-long`` counts the characters Instagram gets: the caption, plus a space
   and the hashtags column when that is filled (hashtags are posted with the caption).
 - ``too-many-hashtags``/``too-many-mentions`` count distinct tags/names (ignoring case)
-  in the caption and the hashtags column.
+  in the caption and the hashtags column; hashtags above ``max_hashtags`` (5, Instagram's
+  cap since December 2025). ``generic-hashtag``: a tag of ``generic_hashtags``
+  (``#reels``, ``#explore``, ``#viral``, ``#fyp`` …), ignoring case.
 - ``missing-hashtag``, ``cerdik-missing``: checked once the row has text (a caption or
   hashtags; for CERDIK a title or caption). An empty caption is ``missing-field``'s job.
+  ``cerdik-missing`` checks the programmes of ``[policy] cerdik_programs`` (default
+  Konde Emas). A configured name that is not a programme is a config error; when the
+  default name is not among the programmes (the team renamed it), ``postme check``
+  warns that the rule checks nothing.
+- Stories and lives (format ``story`` / ``live``) have no post address: their link is
+  not required by ``missing-field`` and any Instagram address (a story, the live, a
+  replay's post) passes ``bad-link``.
 - ``banned-phrase`` matches whole words (as ``parsing.contains_phrase``), but a CERDIK
   word may sit inside a longer word, because Indonesian adds affixes: "merokok",
   "berolahraga" name a CERDIK habit. Both ignore case and accents (``fold_text``).
@@ -57,10 +41,8 @@ Decisions where SPEC is silent:
   captions and captions shorter than 20 characters are ignored. The later row (in sheet
   order) is reported, naming the first row; the first may be outside the scope.
 - ``bad-link``: only on published rows (drafts often link to Canva or Drive). Accepted:
-  ``instagram.com/p/…``, ``/reel/…``, ``/reels/…``, ``/tv/…`` (optionally after a user
-  name), ``instagr.am/p/…``, with or without ``https://``, ``www.``, a query string.
-  A row whose format is live may also link to the stream, ``instagram.com/<user>/live/``
-  (a live that was not kept as a replay has no post address).
+  a post link as ``postme.links`` reads it (``/p/``, ``/reel/``, ``/reels/``, ``/tv/``
+  on instagram.com or instagr.am, the same grammar the slot checks match posts by).
 """
 
 from __future__ import annotations
@@ -75,36 +57,16 @@ from functools import lru_cache
 from typing import Any
 
 from postme.calendar import Calendar, CalendarEntry
-from postme.config import RULE_IDS, Program, Settings
+from postme.config import Program, Settings
 from postme.i18n import _
+from postme.links import is_post_link, parse_link
 from postme.parsing import extract_hashtags, extract_mentions, normalize_label
+from postme.rules import ALWAYS_REPORTED, DEFAULT_SEVERITY, RULE_IDS
 from postme.stores.base import Cell
 
 ERROR = "error"
 WARNING = "warning"
 
-DEFAULT_SEVERITY: dict[str, str] = {
-    "bad-date": ERROR,
-    "bad-time": ERROR,
-    "unknown-program": ERROR,
-    "unknown-status": ERROR,
-    "unknown-format": WARNING,
-    "missing-field": ERROR,
-    "caption-too-long": ERROR,
-    "too-many-hashtags": ERROR,  # above hashtags_error_above; a warning above warn_above
-    "too-many-mentions": ERROR,
-    "missing-hashtag": WARNING,
-    "banned-phrase": ERROR,
-    "self-verified": ERROR,
-    "unverified-published": ERROR,
-    "format-mismatch": WARNING,
-    "outside-hours": WARNING,
-    "duplicate-caption": WARNING,
-    "cerdik-missing": WARNING,
-    "bad-link": ERROR,
-}
-ALWAYS_REPORTED = frozenset({"bad-date", "bad-time"})
-CERDIK_PROGRAM = "Konde Emas"
 DUPLICATE_MIN_CHARS = 20
 VALUE_MAX_CHARS = 500  # Finding.value
 SHOWN_MAX_CHARS = 200  # the value quoted in a message
@@ -112,17 +74,8 @@ SHOWN_MAX_CHARS = 200  # the value quoted in a message
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _RULE_ORDER = {rule: index for index, rule in enumerate(RULE_IDS)}
 _NAME_SPLIT = re.compile(r"\s*(?:[,/&;+]|\bdan\b|\band\b)\s*", re.IGNORECASE)
-_INSTAGRAM_LINK = re.compile(
-    r"(?:https?://)?(?:(?:www\.|m\.)?instagram\.com/(?:[A-Za-z0-9._]{1,30}/)?(?:p|reels?|tv)"
-    r"|(?:www\.)?instagr\.am/(?:p|reels?|tv))"
-    r"/[A-Za-z0-9_-]{5,64}/?(?:[?#]\S*)?",
-    re.IGNORECASE | re.ASCII,
-)
-# The address of a live stream: all a team has for a live that was not kept as a replay.
-_INSTAGRAM_LIVE_LINK = re.compile(
-    r"(?:https?://)?(?:www\.|m\.)?instagram\.com/[A-Za-z0-9._]{1,30}/live/?(?:[?#]\S*)?",
-    re.IGNORECASE | re.ASCII,
-)
+# Formats with no post address: a story, a live not kept as a replay.
+_NO_POST_FORMATS = frozenset({"story", "live"})
 
 
 @dataclass(frozen=True)
@@ -259,7 +212,8 @@ class _Checker:
         self.policy = settings.policy
         self.levels = severities(settings)
         self.findings: list[Finding] = []
-        self.hashtag_floor = min(self.policy.hashtags_warn_above, self.policy.hashtags_error_above)
+        self.generic = _required_tags(self.policy.generic_hashtags)
+        self.generic_keys = frozenset(key for key, _tag in self.generic)
         self.folded_captions: dict[int, str] = {}  # row → folded caption, filled by duplicates
         self.headers = settings.calendar.columns
         self.programs: dict[str, Program] = {p.name: p for p in settings.programs}
@@ -274,7 +228,7 @@ class _Checker:
             for p in settings.programs
         }
         self.program_names = ", ".join(p.name for p in settings.programs)
-        self.cerdik_program = normalize_label(CERDIK_PROGRAM)
+        self.cerdik_programs = frozenset(normalize_label(n) for n in settings.cerdik_programs)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -427,6 +381,8 @@ class _Checker:
                 continue
             if raw.get(name) is not None:
                 continue
+            if name == "link" and entry.format in _NO_POST_FORMATS:
+                continue  # a story or a live has no post address
             if (
                 name == "verifier"
                 and entry.stage == "published"
@@ -485,40 +441,48 @@ class _Checker:
         if not caption and not hashtags:
             return
         required = self.required.get(entry.program or "", self.required_global)
-        if not required and caption.count("#") + hashtags.count("#") <= self.hashtag_floor:
+        limit = self.policy.max_hashtags
+        if not required and not self.generic and caption.count("#") + hashtags.count("#") <= limit:
             return  # nothing to look for, and cannot be too many
         distinct = dict(_hashtags(caption)) if "#" in caption else {}
         if "#" in hashtags:
             distinct.update(
                 (key, tag) for key, tag in _hashtags_cached(hashtags) if key not in distinct
             )
-        if self.on("too-many-hashtags"):
-            count = len(distinct)
-            overridden = "too-many-hashtags" in self.policy.severity
-            level: str | None = None
-            limit = 0
-            if count > self.policy.hashtags_error_above:
-                level, limit = ERROR, self.policy.hashtags_error_above
-            elif count > self.policy.hashtags_warn_above:
-                level, limit = WARNING, self.policy.hashtags_warn_above
-            if level is not None:
-                field = self._tag_field(hashtags)
-                self.add(
-                    "too-many-hashtags",
-                    entry.row,
-                    field,
-                    entry.raw.get(field),
-                    _(
-                        "This post has {count} different hashtags; keep it to {limit} or "
-                        "fewer. Remove {excess}. Hashtags: {value}"
-                    ).format(
-                        count=count,
-                        limit=limit,
-                        excess=count - limit,
-                        value=_show(" ".join(distinct.values())),
-                    ),
-                    severity=None if overridden else level,
-                )
+        if self.on("too-many-hashtags") and len(distinct) > limit:
+            field = self._tag_field(hashtags)
+            self.add(
+                "too-many-hashtags",
+                entry.row,
+                field,
+                entry.raw.get(field),
+                _(
+                    "This post has {count} different hashtags; keep it to {limit} or "
+                    "fewer. Remove {excess}. Hashtags: {value}"
+                ).format(
+                    count=len(distinct),
+                    limit=limit,
+                    excess=len(distinct) - limit,
+                    value=_show(" ".join(distinct.values())),
+                ),
+            )
+        generic = [tag for key, tag in distinct.items() if key in self.generic_keys]
+        if self.on("generic-hashtag") and generic:
+            field = self._tag_field(hashtags)
+            self.add(
+                "generic-hashtag",
+                entry.row,
+                field,
+                entry.raw.get(field),
+                _(
+                    "{tags}: Instagram says generic hashtags do not help people find a post. "
+                    "Use tags about the topic instead. The {column} cell reads: {value}"
+                ).format(
+                    tags=" ".join(generic),
+                    column=self.column(field),
+                    value=_show(entry.get(field)),
+                ),
+            )
         if self.on("missing-hashtag"):
             missing = [tag for key, tag in required if key not in distinct]
             if missing:
@@ -668,7 +632,7 @@ class _Checker:
     def cerdik_missing(self, entry: CalendarEntry, folded: Mapping[str, str]) -> None:
         if not self.on("cerdik-missing") or entry.program is None or not folded:
             return
-        if normalize_label(entry.program) != self.cerdik_program or not self.cerdik.entries:
+        if normalize_label(entry.program) not in self.cerdik_programs or not self.cerdik.entries:
             return
         if any(self.cerdik.matches(text) for text in folded.values()):
             return
@@ -689,9 +653,9 @@ class _Checker:
         if not self.on("bad-link") or entry.stage != "published":
             return
         link = entry.get("link")
-        if not link or _INSTAGRAM_LINK.fullmatch(link):
+        if not link or is_post_link(link):
             return
-        if entry.format == "live" and _INSTAGRAM_LIVE_LINK.fullmatch(link):
+        if entry.format in _NO_POST_FORMATS and parse_link(link) is not None:
             return
         self.add(
             "bad-link",

@@ -17,6 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from postme.i18n import _
+from postme.rules import rule_name
+from postme.words import weekday_name
 
 if TYPE_CHECKING:
     from postme.doctor import CheckReport
@@ -94,7 +96,7 @@ class Renderer:
             table.add_row(
                 row_label,
                 finding.cell,
-                f"[{colour}]{escape(finding.rule)}[/{colour}]",
+                f"[{colour}]{escape(rule_name(finding.rule))}[/{colour}]",
                 escape(finding.message),
             )
         out.print(table)
@@ -106,16 +108,16 @@ class Renderer:
 
     # --- slots ----------------------------------------------------------------------------
 
-    def slots(self, result: SlotResult, language: str) -> None:
-        from postme.slots import weekday_name
-
+    def slots(self, result: SlotResult, language: str | None = None) -> None:
         grid = result.grid
         if not self.quiet:
             table = Table(title=_("Week {week}").format(week=result.week.label))
             table.add_column(_("Programme"), no_wrap=True)
             days = result.week.days()
             for day in days:
-                table.add_column(f"{weekday_name(day, language)[:3]} {day.day}", justify="center")
+                table.add_column(
+                    f"{weekday_name(day.weekday(), language)[:3]} {day.day}", justify="center"
+                )
             for program in grid.programs:
                 cells = [_grid_cell(grid, day, program) for day in days]
                 table.add_row(escape(program), *cells)
@@ -195,7 +197,7 @@ class Renderer:
             if report.top_program:
                 table.add_row(_("Top programme"), escape(str(report.top_program)))
             if report.best_weekday:
-                table.add_row(_("Best day"), escape(str(report.best_weekday)))
+                table.add_row(_("Best day"), escape(weekday_name(report.best_weekday - 1)))
             out.print(table)
         if result.collect is not None:
             if result.collect.error:
@@ -221,7 +223,7 @@ class Renderer:
             )
             for finding in errors[:8]:
                 out.print(
-                    f"  • {finding.cell or finding.row} {escape(finding.rule)}: "
+                    f"  • {finding.cell or finding.row} {escape(rule_name(finding.rule))}: "
                     f"{escape(_first_sentence(finding.message))}"
                 )
         others = [

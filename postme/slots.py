@@ -3,13 +3,9 @@ and, with Instagram data, published rows with no post and posts with no row.
 
 Everything is judged in the team's timezone (``settings.zone``). Definitions:
 
-- ``missed``: a row dated from the week's Monday up to ``as_of`` whose due moment has
-  passed and whose stage is neither published nor cancelled (a blank or unknown status
-  counts as not published). The due moment is the row's date and time plus
-  ``grace_minutes``; a row without a time is due at the end of its day (plus grace).
-  The reference moment is ``now`` when given (a real run without ``--as-of``); without
-  it (``--as-of`` given) it is the end of ``as_of``, except that rows dated on ``as_of``
-  itself are never missed, since the time of day is unknown.
+- ``missed``: a row dated from the week's Monday up to ``as_of`` that is due and not
+  published (the rule is ``postme.matching.missed_rows``; a blank or unknown status
+  counts as not published; grace is ``grace_minutes``).
 - ``unplanned``: a plan slot (``[[slots]]``: programme, weekday) in the week with no
   row of that programme on that date. A cancelled row does not fill a slot. When a
   programme has several slots on one weekday, each needs its own row; the earliest
@@ -19,20 +15,14 @@ Everything is judged in the team's timezone (``settings.zone``). Definitions:
 - ``upcoming-day``: a health day or national holiday from ``as_of`` to
   ``as_of + lookahead_days`` with no non-cancelled row of the greeting programme on
   that date. Several special days on one date make one finding naming them all.
-- With ``posts`` (``None`` means no Instagram data; an empty list means "no posts"):
-  posts are matched to calendar rows in three passes, each one-to-one:
+- With ``posts`` (``None`` means no Instagram data; an empty list means "no posts"),
+  posts are matched to calendar rows by ``postme.matching`` (the rule the weekly
+  analysis uses too). ``not-found``: a published row in the week unmatched by link or
+  by a spare post that day; stories and lives are not checked, as they have no post of
+  their own (Instagram keeps a live only when shared afterwards). ``off-plan``: a post in
+  the week (by its local date) unmatched after all passes.
 
-  1. by link: a row (any date, any stage) whose link's shortcode is a post's shortcode;
-  2. by day: a post left over ↔ a published row left over on the post's local date
-     (rows by time then row number, posts by time);
-  3. by day, loosely: a post still left over ↔ any other non-cancelled row left over
-     on that date (the team posted but did not update the status; that row is
-     reported as ``missed`` when due, not the post as ``off-plan``).
-
-  ``not-found``: a published row in the week unmatched after passes 1–2 (its link's
-  shortcode is not among the posts, or it has no link, and no spare post that day);
-  live streams are not checked, as Instagram keeps them only when shared afterwards.
-  ``off-plan``: a post in the week (by its local date) unmatched after all passes.
+Day and month names follow the run's language (``postme.i18n.get_language``).
 
 Findings are sorted by date, time (day-level findings first), programme, kind, row.
 """
@@ -40,18 +30,21 @@ Findings are sorted by date, time (day-level findings first), programme, kind, r
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
-from zoneinfo import ZoneInfo
+from typing import Literal
 
 from postme.calendar import Calendar, CalendarEntry
 from postme.config import Settings
 from postme.healthdays import SpecialDay, load_health_day_rules, special_days
-from postme.i18n import MONTH_NAMES, WEEKDAY_NAMES, _
+from postme.i18n import _
+from postme.links import build_post_link, shortcode_from_link
+from postme.matching import PostLike, match_posts, missed_rows, needs_post
 from postme.weeks import IsoWeek, last_complete_week
+from postme.words import day_label
+
+__all__ = ["PostLike", "SlotFinding", "SlotResult", "check_slots", "shortcode_from_link"]
 
 Kind = Literal["missed", "unplanned", "empty-day", "upcoming-day", "not-found", "off-plan"]
 KINDS: tuple[Kind, ...] = (
@@ -62,46 +55,6 @@ KINDS: tuple[Kind, ...] = (
     "not-found",
     "off-plan",
 )
-
-
-_SHORTCODE = re.compile(
-    r"(?:^|[/.])instagram\.com/(?:[A-Za-z0-9_.]+/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]+)",
-    re.IGNORECASE,
-)
-
-
-class PostLike(Protocol):
-    """What the slot checks need from a post (``postme.metrics.PostMetric`` fits)."""
-
-    @property
-    def shortcode(self) -> str | None: ...
-
-    @property
-    def link(self) -> str | None: ...
-
-    @property
-    def posted_at(self) -> dt.datetime | None: ...
-
-
-def weekday_name(day: dt.date, language: str = "id") -> str:
-    """'Senin' … 'Minggu' (``language="id"``) or 'Monday' … 'Sunday'."""
-    names = WEEKDAY_NAMES.get(language, WEEKDAY_NAMES["id"])
-    return names[day.weekday()]
-
-
-def day_label(day: dt.date, language: str = "id") -> str:
-    """'Kamis 12 November' / 'Thursday 12 November' (the year is left out)."""
-    months = MONTH_NAMES.get(language, MONTH_NAMES["id"])
-    return f"{weekday_name(day, language)} {day.day} {months[day.month - 1]}"
-
-
-def shortcode_from_link(url: str | None) -> str | None:
-    """The shortcode of an Instagram post or reel address, e.g.
-    ``https://www.instagram.com/p/DAbc123/?igsh=x`` → ``DAbc123``; None otherwise."""
-    if not url:
-        return None
-    match = _SHORTCODE.search(url.strip())
-    return match.group(1) if match else None
 
 
 @dataclass(frozen=True)
@@ -240,18 +193,19 @@ def check_slots(
     and holidays (tests).
     """
     week = week or last_complete_week(as_of)
-    zone = settings.zone
-    language = settings.language
     entries = [e for e in calendar.entries if e.date is not None]
     in_week = [e for e in entries if week.start <= _date(e) <= week.end]
 
-    missed = _missed(entries, settings, as_of, week, now, zone)
-    findings: list[SlotFinding] = [_missed_finding(e, language) for e in missed]
-    findings.extend(_unplanned(in_week, settings, week, language))
-    findings.extend(_empty_days(in_week, settings, week, language))
-    findings.extend(_upcoming(entries, settings, as_of, special, language))
+    grace = dt.timedelta(minutes=settings.schedule.grace_minutes)
+    missed = missed_rows(
+        entries, start=week.start, as_of=as_of, now=now, zone=settings.zone, grace=grace
+    )
+    findings: list[SlotFinding] = [_missed_finding(e) for e in missed]
+    findings.extend(_unplanned(in_week, settings, week))
+    findings.extend(_empty_days(in_week, settings, week))
+    findings.extend(_upcoming(entries, settings, as_of, special))
     if posts is not None:
-        findings.extend(_posts_vs_plan(entries, in_week, posts, week, zone, language))
+        findings.extend(_posts_vs_plan(calendar.entries, in_week, posts, week, settings))
     findings.sort(key=SlotFinding.sort_key)
     grid = _grid(in_week, settings, week, {e.row for e in missed})
     return SlotResult(as_of, week, tuple(findings), grid)
@@ -264,11 +218,8 @@ def _date(entry: CalendarEntry) -> dt.date:
 
 def _canonical(settings: Settings, name: str) -> str:
     """The [[programs]] name for ``name`` (a slot or the greeting programme), case ignored."""
-    wanted = name.strip().casefold()
-    for program in settings.programs:
-        if wanted == program.name.casefold() or wanted in (a.casefold() for a in program.aliases):
-            return program.name
-    return name.strip()
+    program = settings.program_named(name)
+    return program.name if program is not None else name.strip()
 
 
 def _live(entry: CalendarEntry) -> bool:
@@ -276,35 +227,6 @@ def _live(entry: CalendarEntry) -> bool:
 
 
 # --- missed ------------------------------------------------------------------------------------
-
-
-def _missed(
-    entries: Sequence[CalendarEntry],
-    settings: Settings,
-    as_of: dt.date,
-    week: IsoWeek,
-    now: dt.datetime | None,
-    zone: ZoneInfo,
-) -> list[CalendarEntry]:
-    grace = dt.timedelta(minutes=settings.schedule.grace_minutes)
-    if now is None:
-        reference = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, zone)
-    else:
-        reference = now if now.tzinfo is not None else now.replace(tzinfo=zone)
-    found = []
-    for entry in entries:
-        day = _date(entry)
-        if not week.start <= day <= as_of or entry.stage in ("published", "cancelled"):
-            continue
-        if day == as_of and now is None:
-            continue
-        if entry.time is not None:
-            due = dt.datetime.combine(day, entry.time, zone)
-        else:
-            due = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, zone)
-        if reference > due + grace:
-            found.append(entry)
-    return found
 
 
 def _describe(entry: CalendarEntry) -> str:
@@ -317,18 +239,18 @@ def _describe(entry: CalendarEntry) -> str:
     return _("row {row} ({details})").format(row=entry.row, details=", ".join(parts))
 
 
-def _when(day: dt.date, time: dt.time | None, language: str) -> str:
-    label = day_label(day, language)
+def _when(day: dt.date, time: dt.time | None) -> str:
+    label = day_label(day)
     return f"{label} {time.strftime('%H:%M')}" if time is not None else label
 
 
-def _missed_finding(entry: CalendarEntry, language: str) -> SlotFinding:
+def _missed_finding(entry: CalendarEntry) -> SlotFinding:
     day = _date(entry)
     message = _(
         "{when}: {what} was due and is not marked published. If it went out, set the status "
         "to published and paste the post's link; if not, post it now or set the status to "
         "cancelled."
-    ).format(when=_when(day, entry.time, language), what=_describe(entry))
+    ).format(when=_when(day, entry.time), what=_describe(entry))
     return SlotFinding("missed", day, entry.time, entry.program, entry.row, entry.title, message)
 
 
@@ -347,7 +269,7 @@ def _slots_on(settings: Settings, day: dt.date) -> dict[str, list[dt.time | None
 
 
 def _unplanned(
-    in_week: Sequence[CalendarEntry], settings: Settings, week: IsoWeek, language: str
+    in_week: Sequence[CalendarEntry], settings: Settings, week: IsoWeek
 ) -> list[SlotFinding]:
     planned: dict[tuple[dt.date, str], int] = defaultdict(int)
     for entry in in_week:
@@ -360,13 +282,13 @@ def _unplanned(
                 message = _(
                     "{when}: the plan has a '{program}' post, but the calendar has no "
                     "'{program}' row that day. Add a row, or change the plan in [[slots]]."
-                ).format(when=_when(day, time, language), program=program)
+                ).format(when=_when(day, time), program=program)
                 findings.append(SlotFinding("unplanned", day, time, program, None, "", message))
     return findings
 
 
 def _empty_days(
-    in_week: Sequence[CalendarEntry], settings: Settings, week: IsoWeek, language: str
+    in_week: Sequence[CalendarEntry], settings: Settings, week: IsoWeek
 ) -> list[SlotFinding]:
     minimum = settings.schedule.min_posts_per_day
     counts: dict[dt.date, int] = defaultdict(int)
@@ -379,7 +301,7 @@ def _empty_days(
             message = _(
                 "{when}: {count} post(s) planned, the plan asks for at least {minimum} a day. "
                 "Add a row to the calendar for that day."
-            ).format(when=day_label(day, language), count=counts[day], minimum=minimum)
+            ).format(when=day_label(day), count=counts[day], minimum=minimum)
             findings.append(SlotFinding("empty-day", day, None, None, None, "", message))
     return findings
 
@@ -392,7 +314,6 @@ def _upcoming(
     settings: Settings,
     as_of: dt.date,
     special: Sequence[SpecialDay] | None,
-    language: str,
 ) -> list[SlotFinding]:
     end = as_of + dt.timedelta(days=settings.schedule.lookahead_days)
     if special is None:
@@ -420,7 +341,7 @@ def _upcoming(
         title = ", ".join(day_names)
         message = _(
             "{names} on {when}: no '{program}' row yet. Plan a greeting post for that day."
-        ).format(names=title, when=day_label(day, language), program=greeting)
+        ).format(names=title, when=day_label(day), program=greeting)
         findings.append(SlotFinding("upcoming-day", day, None, greeting, None, title, message))
     return findings
 
@@ -428,101 +349,39 @@ def _upcoming(
 # --- Instagram posts against the calendar ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Post:
-    index: int
-    shortcode: str | None
-    link: str
-    moment: dt.datetime | None  # in the team's timezone
-
-    @property
-    def day(self) -> dt.date | None:
-        return self.moment.date() if self.moment is not None else None
-
-
 def _posts_vs_plan(
     entries: Sequence[CalendarEntry],
     in_week: Sequence[CalendarEntry],
     posts: Sequence[PostLike],
     week: IsoWeek,
-    zone: ZoneInfo,
-    language: str,
+    settings: Settings,
 ) -> list[SlotFinding]:
-    known = [_as_post(i, post, zone) for i, post in enumerate(posts)]
-    by_code: dict[str, list[_Post]] = defaultdict(list)
-    for post in known:
-        if post.shortcode:
-            by_code[post.shortcode.casefold()].append(post)
-
-    matched_posts: set[int] = set()
-    matched_rows: set[int] = set()
-    # Pass 1: by the link's shortcode, any date, any stage.
-    for entry in entries:
-        code = shortcode_from_link(entry.get("link"))
-        if code and code.casefold() in by_code:
-            matched_rows.add(entry.row)
-            matched_posts.update(p.index for p in by_code[code.casefold()])
-
-    spare: dict[dt.date, list[_Post]] = defaultdict(list)
-    for post in sorted(known, key=lambda p: (p.moment is None, p.moment or dt.datetime.min)):
-        if post.index not in matched_posts and post.day is not None:
-            spare[post.day].append(post)
-
-    def pair(rows: Sequence[CalendarEntry]) -> None:
-        ordered = sorted(rows, key=lambda e: (e.time is None, e.time or dt.time.min, e.row))
-        for entry in ordered:
-            if entry.row in matched_rows:
-                continue
-            left = spare.get(_date(entry))
-            if left:
-                matched_posts.add(left.pop(0).index)
-                matched_rows.add(entry.row)
-
-    # Pass 2: published rows ↔ posts that day; pass 3: any other live row that day.
-    pair([e for e in entries if e.stage == "published"])
+    match = match_posts(entries, posts, settings.zone)
     findings = [
-        _not_found(e, language)
-        for e in in_week
-        # A live stream stays in the feed only if the team shares it afterwards.
-        if e.stage == "published" and e.row not in matched_rows and e.format != "live"
+        _not_found(e) for e in in_week if needs_post(e) and e.row not in match.confirmed_rows
     ]
-    pair([e for e in entries if _live(e) and e.stage != "published" and e.format != "live"])
-
-    for post in known:
-        day = post.day
-        if post.index in matched_posts or day is None or not week.start <= day <= week.end:
+    for index in match.unmatched_posts():
+        moment = match.moments[index]
+        if moment is None or not week.start <= moment.date() <= week.end:
             continue
-        assert post.moment is not None
-        time = post.moment.time().replace(second=0, microsecond=0, tzinfo=None)
-        title = post.link or post.shortcode or ""
+        post = posts[index]
+        time = moment.time().replace(second=0, microsecond=0, tzinfo=None)
+        code = post.shortcode or shortcode_from_link(post.link)
+        title = post.link or (build_post_link(code) if code else "")
         message = _(
             "{when}: an Instagram post ({link}) has no row in the calendar. Add a row for it "
             "with its link, so the week's figures add up."
-        ).format(when=_when(day, time, language), link=title)
-        findings.append(SlotFinding("off-plan", day, time, None, None, title, message))
+        ).format(when=_when(moment.date(), time), link=title)
+        findings.append(SlotFinding("off-plan", moment.date(), time, None, None, title, message))
     return findings
 
 
-def _as_post(index: int, post: PostLike, zone: ZoneInfo) -> _Post:
-    code = post.shortcode or shortcode_from_link(post.link)
-    link = post.link or ""
-    if not link and code:
-        link = f"https://www.instagram.com/p/{code}/"
-    moment = None
-    if post.posted_at is not None:
-        moment = post.posted_at
-        if moment.tzinfo is None:  # naive means UTC, as instaloader gives it
-            moment = moment.replace(tzinfo=dt.UTC)
-        moment = moment.astimezone(zone)
-    return _Post(index, code, link, moment)
-
-
-def _not_found(entry: CalendarEntry, language: str) -> SlotFinding:
+def _not_found(entry: CalendarEntry) -> SlotFinding:
     day = _date(entry)
     message = _(
         "{when}: {what} is marked published, but no Instagram post was found that day or with "
         "its link. Check the link in the calendar (copy it from the post), or the status."
-    ).format(when=_when(day, entry.time, language), what=_describe(entry))
+    ).format(when=_when(day, entry.time), what=_describe(entry))
     return SlotFinding("not-found", day, entry.time, entry.program, entry.row, entry.title, message)
 
 

@@ -18,7 +18,7 @@ runner = CliRunner()
 
 def test_demo_workbook_checks_out(tmp_path: Path) -> None:
     prepare_demo(tmp_path)
-    report = run_checks(tmp_path / "postme.toml", env={})
+    report = run_checks(tmp_path / "postme.toml", env={}, language="en")
     statuses = {item.label: item.status for item in report.items}
     assert statuses["Config"] == "ok"
     assert statuses["Workbook"] == "ok"
@@ -61,7 +61,7 @@ def test_not_a_service_account_key(tmp_path: Path, sheets_server: SheetsServer) 
     key = tmp_path / "key.json"
     key.write_text(json.dumps({"installed": {"client_id": "x"}}))
     config = write_gsheets_config(tmp_path, key, "abc", sheets_server)
-    report = run_checks(config, env={})
+    report = run_checks(config, env={}, language="en")
     assert report.exit_code == 2
     assert "not a service-account key" in report.items[-1].detail
 
@@ -74,7 +74,7 @@ def test_readable_key_warns_and_unshared_sheet_names_the_account(
     )
     os.chmod(sheets_key_file, 0o644)
     config = write_gsheets_config(tmp_path, sheets_key_file, spreadsheet, sheets_server)
-    report = run_checks(config, env={})
+    report = run_checks(config, env={}, language="en")
     credentials = next(i for i in report.items if i.label == "Credentials")
     assert credentials.status == "warn" and "chmod 600" in credentials.fix
     sheet = next(i for i in report.items if i.label == "Spreadsheet")

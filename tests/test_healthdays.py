@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
@@ -328,3 +329,38 @@ def test_29_february_and_fifth_weekday_skip_years_without_one() -> None:
     # February 2026 has Mondays 2, 9, 16, 23 only.
     feb = load_health_day_rules([{"name": "Senin Kelima", "month": 2, "rule": "5th monday"}])[-1]
     assert rule_date(feb, 2026) is None
+
+
+def test_a_bad_health_day_is_a_config_error_at_load_so_check_reports_it(tmp_path: Path) -> None:
+    from postme.demo import prepare_demo
+    from postme.doctor import run_checks
+
+    prepare_demo(tmp_path)
+    config = tmp_path / "postme.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[health_days]\ndays = [{ name = "Hari Gizi Kota", month = 13, day = 1 }]\n',
+        encoding="utf-8",
+    )
+    report = run_checks(config, env={}, language="en")
+    [item] = report.items
+    assert item.status == "fail" and report.exit_code == 2
+    assert "health_days" in item.detail and "Hari Gizi Kota" in item.detail
+    assert "month must be a number from 1 to 12" in item.detail
+
+
+def test_check_warns_when_the_cerdik_programme_was_renamed(tmp_path: Path) -> None:
+    from postme.demo import prepare_demo
+    from postme.doctor import run_checks
+
+    prepare_demo(tmp_path)
+    config = tmp_path / "postme.toml"
+    config.write_text(
+        '[sheet]\npath = "planner.xlsx"\n'
+        '[[programs]]\nname = "Konde Emas Sehat"\n[[programs]]\nname = "Nice to Know"\n',
+        encoding="utf-8",
+    )
+    report = run_checks(config, env={}, language="en")
+    [item] = [i for i in report.items if i.label == "CERDIK programme"]
+    assert item.status == "warn" and "Konde Emas" in item.detail
+    assert "cerdik_programs" in item.fix

@@ -162,7 +162,7 @@ def test_rule_fires_and_near_miss_does_not(
     hit = found(check([row(**trigger)]), rule)
     assert [f.cell for f in hit] == [cell]
     assert hit[0].row == 2
-    expected = "warning" if rule == "too-many-hashtags" else DEFAULT_SEVERITY[rule]  # 6 tags
+    expected = DEFAULT_SEVERITY[rule]
     assert hit[0].severity == expected
     assert found(check([row(**near_miss)]), rule) == []
 
@@ -204,23 +204,31 @@ def test_cerdik_missing() -> None:
     assert found(check([{**plain, "program": "SIKAKUNG"}]), "cerdik-missing") == []
 
 
-def test_too_many_hashtags_has_two_levels() -> None:
-    tags = " ".join(f"#tag{i}" for i in range(31))
-    [error] = found(check([row(hashtags=tags)]), "too-many-hashtags")
-    assert error.severity == "error" and "31" in error.message and "30" in error.message
-    [warning] = found(check([row(hashtags=" ".join(tags.split()[:30]))]), "too-many-hashtags")
-    assert warning.severity == "warning" and "5" in warning.message
-    limits = make_settings(policy={"hashtags_warn_above": 30, "hashtags_error_above": 40})
-    assert found(check([row(hashtags=tags)], limits), "too-many-hashtags")[0].severity == "warning"
-    assert (
-        found(check([row(hashtags=" ".join(tags.split()[:30]))], limits), "too-many-hashtags") == []
-    )
+def test_too_many_hashtags_is_an_error_above_instagrams_cap_of_five() -> None:
+    five = "#a #b #c #d #e"
+    assert found(check([row(hashtags=five)]), "too-many-hashtags") == []
+    [error] = found(check([row(hashtags=five + " #f")]), "too-many-hashtags")
+    assert error.severity == "error" and "6" in error.message and "5" in error.message
+    roomy = make_settings(policy={"max_hashtags": 10})
+    assert found(check([row(hashtags=five + " #f")], roomy), "too-many-hashtags") == []
 
 
-def test_an_error_limit_below_the_warning_limit_still_counts() -> None:
-    odd = make_settings(policy={"hashtags_warn_above": 30, "hashtags_error_above": 3})
-    [hit] = found(check([row(hashtags="#a #b #c #d")], odd), "too-many-hashtags")
+def test_configs_with_the_old_two_hashtag_limits_still_load() -> None:
+    old = make_settings(policy={"hashtags_warn_above": 7, "hashtags_error_above": 30})
+    assert old.policy.max_hashtags == 7
+    seven = "#a #b #c #d #e #f #g"
+    assert found(check([row(hashtags=seven)], old), "too-many-hashtags") == []
+    [hit] = found(check([row(hashtags=seven + " #h")], old), "too-many-hashtags")
     assert hit.severity == "error"
+
+
+def test_generic_hashtags_are_a_warning() -> None:
+    [hit] = found(check([row(hashtags="#Germas #FYP #viral")]), "generic-hashtag")
+    assert hit.severity == "warning" and hit.message.startswith("#FYP #viral:")
+    assert found(check([row(hashtags="#Germas #sehat")]), "generic-hashtag") == []
+    own = make_settings(policy={"generic_hashtags": ["#sehat"]})
+    [own_hit] = found(check([row(hashtags="#Germas #sehat #FYP")], own), "generic-hashtag")
+    assert own_hit.message.startswith("#sehat:")
 
 
 def test_hashtags_only_in_the_caption_are_reported_on_the_caption() -> None:
@@ -419,13 +427,10 @@ def test_severity_override_and_off() -> None:
     assert check(late, off).findings == ()
 
 
-def test_severity_override_applies_to_both_hashtag_levels() -> None:
+def test_severity_override_of_too_many_hashtags() -> None:
     quiet = make_settings(policy={"severity": {"too-many-hashtags": "warning"}})
     tags = " ".join(f"#tag{i}" for i in range(40))
     assert found(check([row(hashtags=tags)], quiet), "too-many-hashtags")[0].severity == "warning"
-    loud = make_settings(policy={"severity": {"too-many-hashtags": "error"}})
-    six = "#a #b #c #d #e #f"
-    assert found(check([row(hashtags=six)], loud), "too-many-hashtags")[0].severity == "error"
 
 
 def test_parse_problems_follow_severity_but_bad_date_is_never_silenced() -> None:
@@ -563,6 +568,7 @@ EVERY_RULE_ROWS = [
         link="https://example.com/post",
     ),
     row(caption="Pasti sembuh " + " ".join(f"@u{i} #t{i}" for i in range(31)) + "x" * 2200),
+    row(hashtags="#Germas #explore"),
     row(date="31/11/2026", time="jam 25", program="Lainnya", status="??", format="tiktok"),
     {**KONDE, "title": "Jantung", "caption": "Jaga jantung Anda setiap hari", "verifier": None},
     row(date=None, program=None, status="siap review", caption=None),

@@ -11,18 +11,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from calendar_builders import make_calendar, make_settings
 
+from postme.errors import ConfigError
 from postme.healthdays import HEALTH_DAY, NATIONAL_HOLIDAY, SpecialDay
+from postme.i18n import set_language
 from postme.slots import (
     SlotFinding,
     SlotResult,
     check_slots,
-    day_label,
     shortcode_from_link,
     unknown_label,
-    weekday_name,
 )
 from postme.stores.base import Cell
 from postme.weeks import IsoWeek
+from postme.words import day_label, weekday_name
 
 D = dt.date
 WIB = ZoneInfo("Asia/Jakarta")
@@ -243,7 +244,7 @@ def test_upcoming_health_day_without_a_greeting_row() -> None:
         (D(2026, 11, 12), "Hari Kesehatan Nasional, Hari Pneumonia Sedunia")
     ]
     assert upcoming[0].program == "Ucapan Hari Besar"
-    assert "Kamis 12 November" in upcoming[0].message
+    assert "Thursday 12 November" in upcoming[0].message
     assert "Ucapan Hari Besar" in upcoming[0].message
 
 
@@ -530,20 +531,20 @@ def test_grid_counts_per_day_and_programme() -> None:
     assert (total.planned, total.published, total.missed) == (2, 1, 1)
 
 
-def test_english_day_names_in_messages() -> None:
-    result = run(
-        [],
-        as_of=D(2026, 11, 5),
-        special=[SpecialDay(D(2026, 11, 12), "Hari Kesehatan Nasional", HEALTH_DAY)],
-        settings_extra={"language": "en"},
-    )
+def test_day_names_follow_the_run_language_not_the_config() -> None:
+    # `--lang en` on an Indonesian config: messages and day names both in English.
+    special = [SpecialDay(D(2026, 11, 12), "Hari Kesehatan Nasional", HEALTH_DAY)]
+    result = run([], as_of=D(2026, 11, 5), special=special, settings_extra={"language": "id"})
     assert "Hari Kesehatan Nasional on Thursday 12 November" in result.findings[0].message
+    set_language("id")
+    result = run([], as_of=D(2026, 11, 5), special=special, settings_extra={"language": "en"})
+    assert "pada Kamis 12 November" in result.findings[0].message
 
 
 def test_weekday_and_day_names() -> None:
-    assert weekday_name(D(2026, 11, 16), "id") == "Senin"
-    assert weekday_name(D(2026, 11, 22), "id") == "Minggu"
-    assert weekday_name(D(2026, 11, 20), "en") == "Friday"
+    assert weekday_name(D(2026, 11, 16).weekday(), "id") == "Senin"
+    assert weekday_name(D(2026, 11, 22).weekday(), "id") == "Minggu"
+    assert weekday_name(D(2026, 11, 20).weekday(), "en") == "Friday"
     assert day_label(D(2026, 8, 17), "id") == "Senin 17 Agustus"
     assert day_label(D(2026, 8, 17), "en") == "Monday 17 August"
 
@@ -565,3 +566,14 @@ def test_weekday_and_day_names() -> None:
 )
 def test_shortcode_from_link(link: str | None, code: str | None) -> None:
     assert shortcode_from_link(link) == code
+
+
+def test_a_programme_alias_in_slots_is_accepted_and_resolved() -> None:
+    settings = make_settings(slots=[{"program": "ntk", "days": ["senin"], "time": "19:00"}])
+    assert settings.slots[0].program == "ntk"
+    calendar = make_calendar([], settings)
+    result = check_slots(calendar, settings, AS_OF, week=W46, special=())
+    [unplanned] = result.of_kind("unplanned")
+    assert (unplanned.program, unplanned.date) == ("Nice to Know", D(2026, 11, 9))
+    with pytest.raises(ConfigError, match="'Tidak Ada' is not in"):
+        make_settings(slots=[{"program": "Tidak Ada", "days": ["senin"]}])

@@ -22,6 +22,7 @@ import requests
 
 from postme.errors import InstagramError
 from postme.i18n import _
+from postme.links import build_post_link
 
 POST_TYPES = ("photo", "video", "carousel", "reels")
 
@@ -86,8 +87,7 @@ def quiet_loader(**options: Any) -> instaloader.Instaloader:
 
 def post_link(shortcode: str, post_type: str) -> str:
     """The public address of a post: ``/reel/`` for reels, ``/p/`` for everything else."""
-    kind = "reel" if post_type == "reels" else "p"
-    return f"https://www.instagram.com/{kind}/{shortcode}/"
+    return build_post_link(shortcode, "reel" if post_type == "reels" else "post")
 
 
 def extract_hashtags(caption: str) -> tuple[str, ...]:
