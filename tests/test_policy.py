@@ -364,6 +364,20 @@ def test_a_live_row_may_link_to_the_stream() -> None:
     assert hit.cell == "L2"
 
 
+def test_published_stories_and_lives_need_no_post_link() -> None:
+    story = {**KONDE, "format": "story", "link": None}
+    live = row(program="Obral Ketan", format="IG Live", link=None)
+    assert check([story, live]).findings == ()
+    # A story's own address is fine; a link that is not Instagram's is still flagged.
+    story_link = "https://www.instagram.com/stories/puskesmas.sehat/3123456789/"
+    assert check([{**story, "link": story_link}]).findings == ()
+    canva = {**story, "link": "https://canva.com/design/x"}
+    assert [f.rule for f in check([canva]).findings] == ["bad-link"]
+    # A feed post still needs its link.
+    [missing] = found(check([row(link=None)]), "missing-field")
+    assert missing.field == "link"
+
+
 def test_bad_link_number_cell() -> None:
     [hit] = found(check([row(link=12345)]), "bad-link")
     assert hit.value == 12345 and "'12345'" in hit.message
