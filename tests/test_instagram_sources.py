@@ -161,7 +161,6 @@ def test_a_fresh_build_reads_like_the_committed_folder(tmp_path: Path) -> None:
     [
         ("2026-11-20_12-00-00_UTC.json", b'{"instaloader": {"node_type": "Post"'),
         ("2026-11-20_12-00-00_UTC.json.xz", b"not xz at all"),
-        ("2026-11-20_12-00-00_UTC.json", b'{"something": "else"}'),
         ("2026-11-20_12-00-00_UTC.json", b'{"instaloader": {"node_type": "Post"}, "node": {}}'),
         ("2026-11-20_12-00-00_UTC.json", b"\xff\xfe\x00garbage"),
     ],
@@ -303,23 +302,27 @@ def _write_csv(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def test_meta_csv_unknown_column_fails_loudly(tmp_path: Path) -> None:
+def test_meta_csv_unknown_column_is_ignored_with_a_note(tmp_path: Path) -> None:
     path = _write_csv(
         tmp_path,
         "Permalink,Publish time,Likes,Engagement\n"
         "https://www.instagram.com/p/AbcDefGhIjK/,11/16/2026 19:00,5,9\n",
     )
-    with pytest.raises(InputFileError) as caught:
-        MetaCsvSource(path).fetch(SINCE)
-    message = str(caught.value)
-    assert '"Engagement"' in message
-    assert "Reach" in message and "Publish time" in message  # the known ones are listed
+    collection = MetaCsvSource(path).fetch(SINCE)
+    assert [(p.shortcode, p.likes) for p in collection.posts] == [("AbcDefGhIjK", 5)]
+    assert "export.csv: columns postme does not use were ignored: Engagement." in collection.notes
 
 
-def test_meta_csv_missing_permalink_column(tmp_path: Path) -> None:
+def test_meta_csv_missing_required_columns_are_named_with_the_fix(tmp_path: Path) -> None:
     path = _write_csv(tmp_path, "Publish time,Likes\n11/16/2026 19:00,5\n")
-    with pytest.raises(InputFileError, match="Permalink"):
+    with pytest.raises(InputFileError, match='"Permalink" are missing. Export the content'):
         MetaCsvSource(path).fetch(SINCE)
+    path = _write_csv(tmp_path, "Views,Likes\n5,5\n")
+    with pytest.raises(InputFileError, match='"Publish time", "Permalink" are missing'):
+        MetaCsvSource(path).fetch(SINCE)
+    story = _write_csv(tmp_path, "Permalink,Replies,Navigation\n,1,2\n")
+    with pytest.raises(InputFileError, match='"Publish time", "Post ID" are missing'):
+        MetaCsvSource(story).fetch(SINCE)
 
 
 def test_meta_csv_headers_match_case_and_spacing_and_timezone(tmp_path: Path) -> None:
@@ -329,11 +332,18 @@ def test_meta_csv_headers_match_case_and_spacing_and_timezone(tmp_path: Path) ->
         "https://www.instagram.com/puskesmas.bakung/p/AbcDefGhIjK/?igsh=x;11/16/2026 7:05 PM;"
         "IG video;1.234\n",
     )
-    (post,) = MetaCsvSource(path, timezone="Asia/Makassar").fetch(SINCE).posts
+    collection = MetaCsvSource(path, timezone="Asia/Makassar").fetch(SINCE)
+    (post,) = collection.posts
     assert post.shortcode == "AbcDefGhIjK"
     assert post.type == "video"
     assert post.likes == 1234
-    assert post.posted_at == datetime(2026, 11, 16, 11, 5, tzinfo=UTC)  # WITA is UTC+8
+    # A made-up shortcode tells nothing: Publish time is read as US Pacific (PST, UTC-8).
+    assert post.posted_at == datetime(2026, 11, 17, 3, 5, tzinfo=UTC)
+    assert collection.notes[0] == (
+        "export.csv: no post link to check Publish time against; it was read as "
+        "America/Los_Angeles time (Meta writes its exports in US Pacific time) and converted "
+        "to the team's time zone Asia/Makassar."
+    )
 
 
 def test_meta_csv_day_first_only_when_the_file_shows_it(tmp_path: Path) -> None:
@@ -344,7 +354,7 @@ def test_meta_csv_day_first_only_when_the_file_shows_it(tmp_path: Path) -> None:
         "https://www.instagram.com/p/AbcDefGhIj2/,03/11/2026 06:08\n",
     )
     posts = {p.shortcode: p.posted_at for p in MetaCsvSource(path).fetch(SINCE).posts}
-    assert posts["AbcDefGhIj2"] == datetime(2026, 11, 2, 23, 8, tzinfo=UTC)  # 3 Nov WIB
+    assert posts["AbcDefGhIj2"] == datetime(2026, 11, 3, 14, 8, tzinfo=UTC)  # 3 Nov PST
     mixed = _write_csv(
         tmp_path,
         "Permalink,Publish time\n"

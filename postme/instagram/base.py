@@ -43,7 +43,7 @@ class PostRecord:
     shortcode: str
     link: str  # https://www.instagram.com/p/<shortcode>/ (or /reel/ for reels)
     posted_at: datetime  # timezone-aware UTC
-    type: str  # "photo" | "video" | "carousel" | "reels"
+    type: str  # "photo" | "video" | "carousel" | "reels" | "story" (Meta Story export)
     likes: int | None
     comments: int | None
     views: int | None
@@ -52,6 +52,12 @@ class PostRecord:
     reach: int | None = None
     saves: int | None = None
     shares: int | None = None
+    # Story figures (a Meta Story export; None elsewhere).
+    replies: int | None = None
+    link_clicks: int | None = None
+    profile_visits: int | None = None
+    sticker_taps: int | None = None
+    navigation: int | None = None
 
 
 @dataclass(frozen=True)
