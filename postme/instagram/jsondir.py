@@ -270,8 +270,7 @@ class JsonDirSource:
             else:
                 notes.append(
                     _(
-                        "No profile file for {user} in {path}: follower figures were not "
-                        "collected."
+                        "No profile file for {user} in {path}: follower figures were not collected."
                     ).format(user=self.username, path=self.folder)
                 )
             return None

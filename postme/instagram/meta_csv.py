@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -230,11 +231,10 @@ def detect_publish_zone(
     return best
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Row:
     number: int
     cells: list[str]
-    publish: datetime | None = None  # naive (zone to be found) or aware (ISO with offset)
 
 
 class MetaCsvSource:
@@ -282,7 +282,9 @@ class MetaCsvSource:
         error_ids: list[str] = []
         other_accounts: dict[str, int] = {}
         accounts: set[str] = set()
-        kept: list[tuple[_Row, str | None]] = []  # row and its post type (None: story)
+        # Row, post type (None: story), Publish time as written: naive (its zone is found
+        # below) or aware (ISO with an offset).
+        kept: list[tuple[_Row, str | None, datetime]] = []
         samples: list[tuple[datetime, datetime]] = []
         for row in body:
             error = _META_ERROR.search(" ".join(row.cells))
@@ -294,32 +296,31 @@ class MetaCsvSource:
                 post_type = _post_type(raw_type) if raw_type else "photo"
             except ValueError:
                 raise self._row_error(row.number, "post_type", raw_type) from None
-            row.publish = self._publish_time(row.number, cell(row, "publish_time"), month_first)
+            publish = self._publish_time(row.number, cell(row, "publish_time"), month_first)
             shortcode = _shortcode(cell(row, "permalink"))
             created = shortcode_created_at(shortcode) if shortcode else None
-            if created is not None and row.publish.tzinfo is None and post_type is not None:
-                samples.append((row.publish, created))  # other accounts' rows are evidence too
+            if created is not None and publish.tzinfo is None and post_type is not None:
+                samples.append((publish, created))  # other accounts' rows are evidence too
             account = cell(row, "account_username").lower().lstrip("@")
             if self.username and account and account != self.username:
                 other_accounts[account] = other_accounts.get(account, 0) + 1
                 continue
             if account:
                 accounts.add(account)
-            kept.append((row, post_type))
+            kept.append((row, post_type, publish))
 
         publish_zone = detect_publish_zone(samples, self.timezone)
         self.publish_zone = publish_zone
-        if any(row.publish is not None and row.publish.tzinfo is None for row, _t in kept):
+        if any(publish.tzinfo is None for _row, _type, publish in kept):
             notes.append(self._zone_note(publish_zone))
         zone = ZoneInfo(publish_zone.zone)
 
         records: dict[str, PostRecord] = {}
         stories_without_id = 0
-        for count, (row, post_type) in enumerate(kept, start=1):
-            assert row.publish is not None
-            local = row.publish if row.publish.tzinfo else row.publish.replace(tzinfo=zone)
+        for count, (row, post_type, publish) in enumerate(kept, start=1):
+            local = publish if publish.tzinfo else publish.replace(tzinfo=zone)
             posted_at = local.astimezone(UTC)
-            record = self._record(row, post_type, posted_at, lambda field, r=row: cell(r, field))
+            record = self._record(row, post_type, posted_at, functools.partial(cell, row))
             if record is None:
                 stories_without_id += 1
                 continue
@@ -393,7 +394,9 @@ class MetaCsvSource:
             post_id = cell("post_id")
             if not post_id.isdigit():
                 return None
-            story_counts = {name: self._count(row.number, name, cell(name)) for name in STORY_COUNTS}
+            story_counts = {
+                name: self._count(row.number, name, cell(name)) for name in STORY_COUNTS
+            }
             # "story-" keeps the 17-digit id text in a sheet (a bare number would be rounded).
             return PostRecord(
                 shortcode=f"story-{post_id}",
@@ -509,7 +512,9 @@ class MetaCsvSource:
         index = columns["publish_time"]
         day_first_seen = month_first_seen = False
         for row in body:
-            match = _PUBLISH_TIME.match(row.cells[index].strip()) if index < len(row.cells) else None
+            match = (
+                _PUBLISH_TIME.match(row.cells[index].strip()) if index < len(row.cells) else None
+            )
             if match:
                 first, second = int(match.group(1)), int(match.group(2))
                 day_first_seen |= first > 12
