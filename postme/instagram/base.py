@@ -139,6 +139,13 @@ def _post_node(post: instaloader.Post) -> dict[str, Any]:
     return node
 
 
+def owner_of(node: dict[str, Any]) -> str | None:
+    """The username of a post's owner (lower case) from its node, None when it does not say:
+    ``owner`` in GraphQL nodes, ``iphone_struct.user`` in the logged-in timeline's."""
+    owner = node_value(node, ("owner", "username"), ("iphone_struct", "user", "username"))
+    return owner.lower() if isinstance(owner, str) and owner else None
+
+
 def post_type_of(node: dict[str, Any]) -> str | None:
     """photo/video/carousel/reels from an instaloader post node, None when it does not say."""
     iphone = node.get("iphone_struct") if isinstance(node.get("iphone_struct"), dict) else {}

@@ -26,7 +26,7 @@ from postme.instagram.base import (
     Collection,
     PostRecord,
     account_from_profile,
-    node_value,
+    owner_of,
     record_from_post,
 )
 
@@ -179,13 +179,12 @@ class JsonDirSource:
         other_owners: dict[str, int] = {}
         owners: set[str] = set()
         for count, (path, post) in enumerate(posts, start=1):
-            node: dict[str, Any] = post._node
-            post_owner = node_value(node, ("owner", "username"))
-            if isinstance(post_owner, str) and post_owner:
-                if owner and post_owner.lower() != owner:
-                    other_owners[post_owner.lower()] = other_owners.get(post_owner.lower(), 0) + 1
+            post_owner = owner_of(post._node)
+            if post_owner is not None:
+                if owner and post_owner != owner:
+                    other_owners[post_owner] = other_owners.get(post_owner, 0) + 1
                     continue
-                owners.add(post_owner.lower())
+                owners.add(post_owner)
             try:
                 record, missing = record_from_post(post)
             except (KeyError, TypeError, ValueError, OverflowError, OSError) as err:

@@ -34,7 +34,7 @@ from postme.instagram.base import (
     PostRecord,
     account_from_profile,
     corrupt_session_error,
-    node_value,
+    owner_of,
     quiet_loader,
     record_from_post,
     translate_instaloader_error,
@@ -250,10 +250,10 @@ class LiveSource:
                     if number <= POSSIBLY_PINNED:
                         continue  # maybe a pinned old post: newer ones may follow
                     break
-                owner = node_value(post._node, ("owner", "username"))
-                if isinstance(owner, str) and owner and owner.lower() != self.username:
+                owner = owner_of(post._node)
+                if owner is not None and owner != self.username:
                     # A collaboration post of another account.
-                    other_owners[owner.lower()] = other_owners.get(owner.lower(), 0) + 1
+                    other_owners[owner] = other_owners.get(owner, 0) + 1
                     continue
                 for name in missing:
                     missing_counts[name] = missing_counts.get(name, 0) + 1
