@@ -301,3 +301,52 @@ def test_instaloader_duplicates_and_stray_files(tmp_path: Path) -> None:
         n.startswith("The profile instagram is in the folder more than once (")
         for n in collection.notes
     )
+
+
+# --- into the planner ---------------------------------------------------------------------
+
+
+def test_story_export_is_written_as_story_rows_with_their_figures(tmp_path: Path) -> None:
+    import openpyxl
+
+    from postme.config import load_config
+    from postme.jobs import run_collect
+    from postme.stores.base import TabRequest
+    from postme.stores.xlsx import XlsxStore
+
+    book = openpyxl.Workbook()
+    book.active.title = "Kalender Konten"
+    book.active.append(["Tanggal", "Program", "Status"])
+    book.save(tmp_path / "planner.xlsx")
+    (tmp_path / "postme.toml").write_text(
+        '[sheet]\npath = "planner.xlsx"\n[instagram]\nusername = "atu_business"\n'
+        "window_weeks = 6\n",
+        encoding="utf-8",
+    )
+    settings = load_config(tmp_path / "postme.toml", env={})
+    source = MetaCsvSource(STORIES, settings.timezone, settings.instagram.username)
+    as_of = datetime(2025, 12, 5).date()
+    result = run_collect(settings, source, as_of, now=datetime(2025, 12, 5, 8, tzinfo=JAKARTA))
+
+    assert result.summary.posts_new == 26
+    tab = XlsxStore(tmp_path / "planner.xlsx").read([TabRequest("Metrik Postingan")])
+    found = tab["Metrik Postingan"]
+    rows = [dict(zip(found.headers, row.values, strict=False)) for row in found.rows]
+    assert found.headers[-5:] == (
+        "Balasan",
+        "Klik Tautan",
+        "Kunjungan Profil",
+        "Ketukan Stiker",
+        "Navigasi",
+    )
+    pizza = next(row for row in rows if row["Shortcode"] == "story-17948379702024729")
+    assert pizza["Jenis"] == "story"
+    assert pizza["Link"] is None
+    assert pizza["Waktu Posting"] == "2025-11-04 00:42"  # in the team's zone
+    assert (pizza["Tayangan"], pizza["Jangkauan"], pizza["Navigasi"], pizza["Balasan"]) == (
+        461,
+        355,
+        403,
+        0,
+    )
+    assert pizza["Ketukan Stiker"] is None  # blank in the export: not a zero
