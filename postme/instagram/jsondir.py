@@ -5,6 +5,11 @@ The folder holds what ``instaloader --metadata-json`` (or ``save_structure_to_fi
 (indented) or ``.json.xz``. They are loaded with instaloader's own
 ``load_structure_from_file`` into real ``Profile`` and ``Post`` objects bound to a context
 that refuses every request, and only what their nodes hold is read.
+
+Real folders hold more: JSON that is not instaloader's (a ``sample.json``, a config) is
+skipped with a note, instaloader's ``*_comments.json`` silently (they are not post
+metadata); a post or profile saved twice (``.json`` and ``.json.xz``) is read once; posts
+of other accounts than the profile's (or the configured username) are counted, not read.
 """
 
 from __future__ import annotations
