@@ -279,6 +279,7 @@ def test_instaloader_duplicates_and_stray_files(tmp_path: Path) -> None:
         (folder / path.name.removesuffix(".xz")).write_bytes(lzma.decompress(path.read_bytes()))
     (folder / "sample.json").write_text('[{"id": 1, "caption": "x"}]', encoding="utf-8")
     (folder / "config.json").write_text('{"username": "someone"}', encoding="utf-8")
+    (folder / "tsconfig.json").write_text("{ // comments: not JSON\n}", encoding="utf-8")
     (folder / "2023-06-10_01-16-16_UTC_comments.json").write_text("[]", encoding="utf-8")
 
     collection = JsonDirSource(folder, username="motivation_wallah_").fetch(EVER)
@@ -286,7 +287,8 @@ def test_instaloader_duplicates_and_stray_files(tmp_path: Path) -> None:
     notes = collection.notes
     assert (
         notes[0]
-        == "Files that are not instaloader metadata were skipped: config.json, sample.json."
+        == "Files that are not instaloader metadata were skipped: config.json, sample.json, "
+        "tsconfig.json."
     )
     assert (
         "2023-06-10_01-16-16_UTC.json.xz: post CtSoNueAswy appears twice in the folder; read once."

@@ -15,6 +15,7 @@ of other accounts than the profile's (or the configured username) are counted, n
 from __future__ import annotations
 
 import lzma
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,9 +105,15 @@ def _unreadable(path: Path, detail: str) -> InputFileError:
     )
 
 
+# instaloader's default name of a post file; such a file that cannot be parsed is a
+# damaged post, not a stray file.
+_POST_FILE_NAME = re.compile(r"\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}_UTC")
+
+
 def _load(context: OfflineContext, path: Path) -> object | None:
-    """The structure in ``path``; None when the file is JSON but not instaloader's (a
-    ``sample.json``, a config): it is not metadata and is skipped."""
+    """The structure in ``path``; None when the file is not instaloader's (a
+    ``sample.json``, a config): it is not metadata and is skipped. A ``.json.xz`` or a
+    post-named file that cannot be read is an error (a damaged download)."""
     try:
         return instaloader.load_structure_from_file(context, str(path))
     except OfflineAccess as err:
@@ -117,6 +124,8 @@ def _load(context: OfflineContext, path: Path) -> object | None:
             ).format(path=path)
         ) from err
     except (ValueError, EOFError, lzma.LZMAError) as err:  # JSON, UTF-8, xz errors
+        if path.suffix == ".json" and not _POST_FILE_NAME.search(path.name):
+            return None  # not JSON at all (a config with comments...): not instaloader's
         raise _unreadable(path, _("corrupt or cut short")) from err
     except OSError as err:
         raise _unreadable(path, err.strerror or type(err).__name__) from err
