@@ -690,3 +690,14 @@ def test_weekly_run_on_a_meta_export_puts_each_post_on_its_planned_day_and_slot(
     assert source.publish_zone.checked == (26 if real_shortcodes else 1)
     assert any(n.startswith("1 row(s) of other accounts (mitra.kolab)") for n in notes)
     assert any("content ids 17981441249667255" in n for n in notes)
+
+
+def test_the_repeated_hour_of_the_daylight_saving_change_is_told_by_the_shortcode(
+    tmp_path: Path,
+) -> None:
+    # 1 Nov 2026, 01:30 in Los Angeles happens twice: 08:30 UTC (PDT), then 09:30 UTC (PST).
+    moments = [datetime(2026, 11, 1, 8, 30, tzinfo=UTC), datetime(2026, 11, 1, 9, 30, tzinfo=UTC)]
+    rows = _pacific_rows(moments, "America/Los_Angeles")
+    assert rows[0][1] == rows[1][1] == "11/01/2026 01:30"
+    collection = MetaCsvSource(_meta_csv(tmp_path, rows)).fetch(datetime(2026, 1, 1, tzinfo=UTC))
+    assert sorted(p.posted_at for p in collection.posts) == moments

@@ -284,7 +284,7 @@ class MetaCsvSource:
         accounts: set[str] = set()
         # Row, post type (None: story), Publish time as written: naive (its zone is found
         # below) or aware (ISO with an offset).
-        kept: list[tuple[_Row, str | None, datetime]] = []
+        kept: list[tuple[_Row, str | None, datetime, datetime | None]] = []
         samples: list[tuple[datetime, datetime]] = []
         for row in body:
             error = _META_ERROR.search(" ".join(row.cells))
@@ -307,19 +307,18 @@ class MetaCsvSource:
                 continue
             if account:
                 accounts.add(account)
-            kept.append((row, post_type, publish))
+            kept.append((row, post_type, publish, created))
 
         publish_zone = detect_publish_zone(samples, self.timezone)
         self.publish_zone = publish_zone
-        if any(publish.tzinfo is None for _row, _type, publish in kept):
+        if any(publish.tzinfo is None for _row, _type, publish, _created in kept):
             notes.append(self._zone_note(publish_zone))
         zone = ZoneInfo(publish_zone.zone)
 
         records: dict[str, PostRecord] = {}
         stories_without_id = 0
-        for count, (row, post_type, publish) in enumerate(kept, start=1):
-            local = publish if publish.tzinfo else publish.replace(tzinfo=zone)
-            posted_at = local.astimezone(UTC)
+        for count, (row, post_type, publish, created) in enumerate(kept, start=1):
+            posted_at = _in_zone(publish, zone, created)
             record = self._record(row, post_type, posted_at, functools.partial(cell, row))
             if record is None:
                 stories_without_id += 1
@@ -547,6 +546,18 @@ class MetaCsvSource:
             raise ValueError(value)
         except ValueError:
             raise self._row_error(number, "publish_time", value) from None
+
+
+def _in_zone(publish: datetime, zone: ZoneInfo, created: datetime | None) -> datetime:
+    """``publish`` (naive: wall time in ``zone``) in UTC. In the hour a daylight-saving
+    change repeats, the reading nearer after the shortcode's creation time is taken."""
+    if publish.tzinfo is not None:
+        return publish.astimezone(UTC)
+    first = publish.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = publish.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if created is None or first == second:
+        return first
+    return min((first, second), key=lambda moment: abs(moment - created))
 
 
 def _shortcode(permalink: str) -> str | None:
