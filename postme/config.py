@@ -127,6 +127,11 @@ class PostColumns(_Section):
     reach: str = "Jangkauan"
     saves: str = "Disimpan"
     shares: str = "Dibagikan"
+    replies: str = "Balasan"  # the story columns (a Meta Story export)
+    link_clicks: str = "Klik Tautan"
+    profile_visits: str = "Kunjungan Profil"
+    sticker_taps: str = "Ketukan Stiker"
+    navigation: str = "Navigasi"
     caption: str = "Caption"
     collected_at: str = "Diambil Pada"
 

@@ -60,6 +60,8 @@ if TYPE_CHECKING:  # instaloader is slow to import; only the record types are ne
     from postme.instagram.base import AccountSnapshot, Collection, PostRecord
 
 COUNT_FIELDS = ("likes", "comments", "views", "reach", "saves", "shares")
+# Figures only a Meta Story export brings: their columns are added when a story has them.
+STORY_COUNT_FIELDS = ("replies", "link_clicks", "profile_visits", "sticker_taps", "navigation")
 ACCOUNT_COUNTS = ("followers", "following", "posts")
 # The order of the columns when collect creates the post-metrics tab.
 POST_FIELDS = (
@@ -114,6 +116,11 @@ class PostMetric:
     saves: int | None
     shares: int | None
     has_time: bool = True
+    replies: int | None = None
+    link_clicks: int | None = None
+    profile_visits: int | None = None
+    sticker_taps: int | None = None
+    navigation: int | None = None
 
 
 @dataclass(frozen=True)
@@ -243,7 +250,10 @@ def read_post_metrics(
     metrics: list[PostMetric] = []
     seen: dict[str, int] = {}
     for row in tab.rows:
-        counts = {name: _count(row, columns, name, tab.title, problems) for name in COUNT_FIELDS}
+        counts = {
+            name: _count(row, columns, name, tab.title, problems)
+            for name in (*COUNT_FIELDS, *STORY_COUNT_FIELDS)
+        }
         link = _text(row, columns, "link")
         shortcode = _text(row, columns, "shortcode") or shortcode_from_link(link)
         posted_at: dt.datetime | None = None
@@ -436,7 +446,8 @@ def _plan_posts(
     if not posts:
         return 0, 0
     columns = settings.post_metrics.columns
-    headers = [getattr(columns, name) for name in POST_FIELDS]
+    story_fields = [n for n in STORY_COUNT_FIELDS if any(getattr(p, n) is not None for p in posts)]
+    headers = [getattr(columns, name) for name in (*POST_FIELDS, *story_fields)]
     keyed = _keyed_tab(plan, tab, columns.shortcode, columns.link)
     index = _key_index(keyed, columns.shortcode) if keyed is not None else {}
     zone = settings.zone
@@ -450,13 +461,13 @@ def _plan_posts(
         row = index.get(_key(post.shortcode))
         values: dict[str, Cell] = {
             "shortcode": post.shortcode,
-            "link": post.link,
+            "link": post.link or None,  # a story has no link
             "posted_at": local_text(post.posted_at, zone),
             "type": post.type,
         }
         if post.caption.strip():
             values["caption"] = post.caption
-        for name in COUNT_FIELDS:
+        for name in (*COUNT_FIELDS, *story_fields):
             count: int | None = getattr(post, name)
             if count is not None:
                 values[name] = count
@@ -552,7 +563,7 @@ def _post_value_equal(
     """Whether the cell already says ``new``, perhaps written another way."""
     if is_blank(old):
         return is_blank(new)
-    if name in COUNT_FIELDS:
+    if name in COUNT_FIELDS or name in STORY_COUNT_FIELDS:
         return isinstance(new, int) and _count_equal(old, new)
     if name == "link":
         return (

@@ -433,3 +433,23 @@ def test_translate_instaloader_error(exc: BaseException, expected: str) -> None:
 def test_translate_corrupt_session() -> None:
     error = translate_instaloader_error(KeyError("csrftoken"), session_file=Path("/x/session-a"))
     assert "/x/session-a" in str(error) and "damaged" in str(error)
+
+
+def test_posts_of_other_accounts_on_the_profile_are_counted_not_read(
+    monkeypatch: pytest.MonkeyPatch, session_file: Path
+) -> None:
+    page = [
+        *new_posts(2, utc(2026, 11, 20)),
+        media("Collab00001", utc(2026, 11, 17), username="mitra.kolab", user_id=77),
+        media("Collab00002", utc(2026, 11, 16), username="Mitra.Kolab", user_id=77),
+        media("OldOct00001", utc(2026, 10, 28)),
+        media("OldOct00002", utc(2026, 10, 27)),
+        media("OldOct00003", utc(2026, 10, 26)),
+        media("OldOct00004", utc(2026, 10, 25)),
+    ]
+    FakeInstagram(pages=[page]).install(monkeypatch)
+
+    collection = source(session_file).fetch(SINCE)
+
+    assert [p.shortcode for p in collection.posts] == ["BkgNew00000", "BkgNew00001"]
+    assert "2 posts of other accounts (mitra.kolab) were not read." in collection.notes

@@ -7,7 +7,7 @@ import json
 import lzma
 import os
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ from postme.errors import ExitCode, InputFileError
 from postme.i18n import set_language
 from postme.instagram.base import extract_hashtags, post_link
 from postme.instagram.jsondir import JsonDirSource
-from postme.instagram.meta_csv import MetaCsvSource
+from postme.instagram.meta_csv import MetaCsvSource, PublishZone
 
 BAKUNG_DIR = DATA_DIR / BAKUNG
 META_DIR = DATA_DIR / "meta"
@@ -161,7 +161,6 @@ def test_a_fresh_build_reads_like_the_committed_folder(tmp_path: Path) -> None:
     [
         ("2026-11-20_12-00-00_UTC.json", b'{"instaloader": {"node_type": "Post"'),
         ("2026-11-20_12-00-00_UTC.json.xz", b"not xz at all"),
-        ("2026-11-20_12-00-00_UTC.json", b'{"something": "else"}'),
         ("2026-11-20_12-00-00_UTC.json", b'{"instaloader": {"node_type": "Post"}, "node": {}}'),
         ("2026-11-20_12-00-00_UTC.json", b"\xff\xfe\x00garbage"),
     ],
@@ -303,23 +302,27 @@ def _write_csv(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def test_meta_csv_unknown_column_fails_loudly(tmp_path: Path) -> None:
+def test_meta_csv_unknown_column_is_ignored_with_a_note(tmp_path: Path) -> None:
     path = _write_csv(
         tmp_path,
         "Permalink,Publish time,Likes,Engagement\n"
         "https://www.instagram.com/p/AbcDefGhIjK/,11/16/2026 19:00,5,9\n",
     )
-    with pytest.raises(InputFileError) as caught:
-        MetaCsvSource(path).fetch(SINCE)
-    message = str(caught.value)
-    assert '"Engagement"' in message
-    assert "Reach" in message and "Publish time" in message  # the known ones are listed
+    collection = MetaCsvSource(path).fetch(SINCE)
+    assert [(p.shortcode, p.likes) for p in collection.posts] == [("AbcDefGhIjK", 5)]
+    assert "export.csv: columns postme does not use were ignored: Engagement." in collection.notes
 
 
-def test_meta_csv_missing_permalink_column(tmp_path: Path) -> None:
+def test_meta_csv_missing_required_columns_are_named_with_the_fix(tmp_path: Path) -> None:
     path = _write_csv(tmp_path, "Publish time,Likes\n11/16/2026 19:00,5\n")
-    with pytest.raises(InputFileError, match="Permalink"):
+    with pytest.raises(InputFileError, match='"Permalink" are missing. Export the content'):
         MetaCsvSource(path).fetch(SINCE)
+    path = _write_csv(tmp_path, "Views,Likes\n5,5\n")
+    with pytest.raises(InputFileError, match='"Publish time", "Permalink" are missing'):
+        MetaCsvSource(path).fetch(SINCE)
+    story = _write_csv(tmp_path, "Permalink,Replies,Navigation\n,1,2\n")
+    with pytest.raises(InputFileError, match='"Publish time", "Post ID" are missing'):
+        MetaCsvSource(story).fetch(SINCE)
 
 
 def test_meta_csv_headers_match_case_and_spacing_and_timezone(tmp_path: Path) -> None:
@@ -329,11 +332,18 @@ def test_meta_csv_headers_match_case_and_spacing_and_timezone(tmp_path: Path) ->
         "https://www.instagram.com/puskesmas.bakung/p/AbcDefGhIjK/?igsh=x;11/16/2026 7:05 PM;"
         "IG video;1.234\n",
     )
-    (post,) = MetaCsvSource(path, timezone="Asia/Makassar").fetch(SINCE).posts
+    collection = MetaCsvSource(path, timezone="Asia/Makassar").fetch(SINCE)
+    (post,) = collection.posts
     assert post.shortcode == "AbcDefGhIjK"
     assert post.type == "video"
     assert post.likes == 1234
-    assert post.posted_at == datetime(2026, 11, 16, 11, 5, tzinfo=UTC)  # WITA is UTC+8
+    # A made-up shortcode tells nothing: Publish time is read as US Pacific (PST, UTC-8).
+    assert post.posted_at == datetime(2026, 11, 17, 3, 5, tzinfo=UTC)
+    assert collection.notes[0] == (
+        "export.csv: no post link to check Publish time against; it was read as "
+        "America/Los_Angeles time (Meta writes its exports in US Pacific time) and converted "
+        "to the team's time zone Asia/Makassar."
+    )
 
 
 def test_meta_csv_day_first_only_when_the_file_shows_it(tmp_path: Path) -> None:
@@ -344,7 +354,7 @@ def test_meta_csv_day_first_only_when_the_file_shows_it(tmp_path: Path) -> None:
         "https://www.instagram.com/p/AbcDefGhIj2/,03/11/2026 06:08\n",
     )
     posts = {p.shortcode: p.posted_at for p in MetaCsvSource(path).fetch(SINCE).posts}
-    assert posts["AbcDefGhIj2"] == datetime(2026, 11, 2, 23, 8, tzinfo=UTC)  # 3 Nov WIB
+    assert posts["AbcDefGhIj2"] == datetime(2026, 11, 3, 14, 8, tzinfo=UTC)  # 3 Nov PST
     mixed = _write_csv(
         tmp_path,
         "Permalink,Publish time\n"
@@ -449,3 +459,245 @@ def test_demo_generator_matches_the_committed_snapshot(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == sorted(
         p.name for p in DEMO_DIR.iterdir()
     )
+
+
+# --- Publish time: the zone found from shortcodes -----------------------------------------
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_MEDIA_EPOCH = datetime(2011, 8, 24, 21, 7, 1, 721000, tzinfo=UTC)
+
+
+def shortcode_made_at(created: datetime, sequence: int = 1) -> str:
+    """A shortcode as Instagram makes it: the media id (milliseconds since Instagram's epoch
+    shifted left by 23 bits, a sequence in the low bits) in base 64, 11 characters."""
+    media_id = (int((created - _MEDIA_EPOCH).total_seconds() * 1000) << 23) | sequence
+    digits = []
+    while media_id:
+        media_id, digit = divmod(media_id, 64)
+        digits.append(_ALPHABET[digit])
+    return "".join(reversed(digits)).rjust(11, "A")
+
+
+def test_shortcode_made_at_round_trips_through_the_reader() -> None:
+    from postme.instagram.meta_csv import shortcode_created_at
+
+    moment = datetime(2026, 11, 16, 11, 58, 30, 125000, tzinfo=UTC)
+    assert shortcode_created_at(shortcode_made_at(moment)) == moment
+    assert shortcode_created_at("DJFZK2IxaWw") == datetime(
+        2025, 4, 30, 20, 33, 23, 178000, tzinfo=UTC
+    )  # a real reel, published "04/30/2025 13:36" Pacific
+    assert shortcode_created_at("not a code!") is None
+
+
+def _pacific_rows(
+    moments: list[datetime], zone: str, account: str = "puskesmas.bakung"
+) -> list[list[str]]:
+    rows = []
+    for number, moment in enumerate(moments, start=1):
+        code = shortcode_made_at(moment - timedelta(minutes=2), number)
+        local = moment.astimezone(ZoneInfo(zone)).strftime("%m/%d/%Y %H:%M")
+        rows.append([account, local, f"https://www.instagram.com/p/{code}/", "IG image", "5"])
+    return rows
+
+
+def _meta_csv(tmp_path: Path, rows: list[list[str]], name: str = "export.csv") -> Path:
+    lines = ["Account username,Publish time,Permalink,Post type,Likes"]
+    lines += [",".join(row) for row in rows]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("zone", "moments"),
+    [
+        # US Pacific across its change on 1 Nov 2026: PDT then PST.
+        (
+            "America/Los_Angeles",
+            [datetime(2026, 10, 30, 12, tzinfo=UTC), datetime(2026, 11, 5, 12, tzinfo=UTC)],
+        ),
+        # An export that would be in the team's own zone is read as such.
+        ("Asia/Jakarta", [datetime(2026, 11, 10, 12, tzinfo=UTC)] * 3),
+        # A zone postme has no reason to expect, found all the same.
+        ("America/New_York", [datetime(2026, 3, 1, 15, tzinfo=UTC)] * 2),
+    ],
+)
+def test_publish_time_zone_is_found_from_the_shortcodes(
+    tmp_path: Path, zone: str, moments: list[datetime]
+) -> None:
+    path = _meta_csv(tmp_path, _pacific_rows(moments, zone))
+    source = MetaCsvSource(path, timezone="Asia/Jakarta")
+    collection = source.fetch(datetime(2026, 1, 1, tzinfo=UTC))
+    assert len(collection.posts) == len(moments)
+    assert {p.posted_at for p in collection.posts} == set(moments)
+    assert source.publish_zone is not None and source.publish_zone.zone == zone
+    assert collection.notes[0] == (
+        f"export.csv: Publish time is {zone} time (checked against the creation time in "
+        f"{len(moments)} of {len(moments)} post links); converted to the team's time zone "
+        "Asia/Jakarta."
+    )
+
+
+def test_publish_time_zone_by_the_majority_or_pacific_when_none(tmp_path: Path) -> None:
+    moment = datetime(2026, 11, 10, 12, tzinfo=UTC)
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = _pacific_rows([moment], "Asia/Jakarta") + _pacific_rows(
+        [moment + timedelta(hours=1), moment + timedelta(hours=2)], "Europe/Berlin"
+    )
+    source = MetaCsvSource(_meta_csv(tmp_path, rows))
+    source.fetch(since)
+    assert source.publish_zone == PublishZone("Europe/Berlin", checked=3, matched=2)
+    # Three rows, three zones: no majority, so US Pacific, and the note says why.
+    rows = [
+        *_pacific_rows([moment], "Asia/Jakarta"),
+        *_pacific_rows([moment + timedelta(hours=1)], "Europe/Berlin"),
+        *_pacific_rows([moment + timedelta(hours=2)], "America/New_York"),
+    ]
+    source = MetaCsvSource(_meta_csv(tmp_path, rows, "mixed.csv"))
+    collection = source.fetch(since)
+    assert source.publish_zone == PublishZone("America/Los_Angeles", checked=3, matched=0)
+    assert collection.notes[0].startswith(
+        "mixed.csv: the post links do not agree on the time zone of Publish time; it was "
+        "read as America/Los_Angeles time"
+    )
+
+
+def test_meta_error_rows_are_skipped_and_named(tmp_path: Path) -> None:
+    path = _write_csv(
+        tmp_path,
+        "Permalink,Publish time,Data comment,Likes\n"
+        ",,An error occurred while computing metadata for content with ID 111. An error "
+        "occurred while computing metrics.,\n"
+        "https://www.instagram.com/p/AbcDefGhIjK/,11/16/2026 19:00,,5\n"
+        ",,An error occurred while computing metadata for content with ID 222.,\n",
+    )
+    collection = MetaCsvSource(path).fetch(SINCE)
+    assert [p.shortcode for p in collection.posts] == ["AbcDefGhIjK"]
+    assert (
+        "Meta wrote an error instead of figures in 2 row(s) (content ids 111, 222); they were "
+        "skipped. Export again later to get their figures." in collection.notes
+    )
+
+
+def test_meta_other_accounts_are_counted_not_read(tmp_path: Path) -> None:
+    moment = datetime(2026, 11, 10, 12, tzinfo=UTC)
+    rows = _pacific_rows([moment, moment], "America/Los_Angeles")
+    rows += _pacific_rows([moment] * 2, "America/Los_Angeles", account="mitra.kolab")
+    collection = MetaCsvSource(_meta_csv(tmp_path, rows), username="@Puskesmas.Bakung").fetch(SINCE)
+    assert len(collection.posts) == 2
+    assert (
+        "2 row(s) of other accounts (mitra.kolab) were not read: [instagram] username is "
+        "puskesmas.bakung." in collection.notes
+    )
+
+
+def test_facebook_header_is_refused(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path, "Post ID,Page ID,Page name,Publish time,Permalink\n1,2,x,,\n")
+    with pytest.raises(InputFileError, match="is a Facebook Page export") as caught:
+        MetaCsvSource(path).fetch(SINCE)
+    assert caught.value.exit_code == ExitCode.USAGE
+
+
+# --- a weekly run on a Meta export --------------------------------------------------------
+
+
+def _demo_meta_csv(
+    folder: Path, settings: Any, *, real_shortcodes: bool
+) -> tuple[Path, dict[str, str]]:
+    """The demo's posts as Meta Business Suite exports them: Publish time in US Pacific
+    time, a collaboration post of another account on a free day, and Meta's error row.
+    ``real_shortcodes``: shortcodes made as Instagram makes them (the zone is then found
+    from them); otherwise the demo's own (the calendar's links match; Pacific is assumed)."""
+    posts = (
+        JsonDirSource(folder / "instagram", settings.instagram.username)
+        .fetch(datetime(2026, 10, 1, tzinfo=UTC))
+        .posts
+    )
+    pacific = ZoneInfo("America/Los_Angeles")
+    header = "Account username,Publish time,Permalink,Post type,Data comment,Views,Likes,Comments"
+    lines = [header]
+    renamed: dict[str, str] = {}
+    kinds = {
+        "photo": "IG image",
+        "carousel": "IG carousel",
+        "video": "IG video",
+        "reels": "IG reel",
+    }
+    for number, post in enumerate(posts, start=1):
+        code = shortcode_made_at(post.posted_at - timedelta(minutes=3), number)
+        link = post_link(code, post.type) if real_shortcodes else post.link
+        renamed[post.link] = link
+        local = post.posted_at.astimezone(pacific).strftime("%m/%d/%Y %H:%M")
+        lines.append(
+            f"{settings.instagram.username},{local},{link},{kinds[post.type]},,"
+            f"{post.views or ''},{post.likes},{post.comments}"
+        )
+    # Saturday 21 Nov 2026, 10:00 WIB: a post of another account on a SIKAKUNG slot.
+    collab = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
+    lines.append(
+        f"mitra.kolab,{collab.astimezone(pacific):%m/%d/%Y %H:%M},"
+        f"https://www.instagram.com/p/{shortcode_made_at(collab - timedelta(minutes=1))}/,"
+        "IG image,,,40,2"
+    )
+    lines.append(
+        ",,,,An error occurred while computing metadata for content with ID 17981441249667255.,,,"
+    )
+    path = folder / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return path, renamed
+
+
+def _weekly_outcome(result: Any) -> dict[str, Any]:
+    report = result.report.to_json()
+    keep = ("planned", "published", "missed", "posts", "likes", "comments", "views")
+    return {
+        "findings": result.slots.to_json()["findings"],
+        "report": {key: report[key] for key in (*keep, "top_program", "best_weekday", "best_hour")},
+        "by_program": [{k: p[k] for k in ("program", *keep)} for p in report["by_program"]],
+    }
+
+
+@pytest.mark.parametrize("real_shortcodes", [True, False])
+def test_weekly_run_on_a_meta_export_puts_each_post_on_its_planned_day_and_slot(
+    tmp_path: Path, real_shortcodes: bool
+) -> None:
+    from postme.config import load_config
+    from postme.demo import DEMO_AS_OF, DEMO_CLOCK, prepare_demo, run_demo
+    from postme.jobs import run_weekly
+
+    expected, _workbook = run_demo(tmp_path / "from_json")  # the demo's own snapshot
+    folder = tmp_path / "from_meta"
+    prepare_demo(folder)
+    settings = load_config(folder / "postme.toml", env={})
+    export, renamed = _demo_meta_csv(folder, settings, real_shortcodes=real_shortcodes)
+    # The export is not the team's zone: most Pacific dates are the day before Jakarta's.
+    assert "11/18/2026 04:00" in export.read_text(encoding="utf-8-sig")  # Wed 19:00 WIB
+
+    source = MetaCsvSource(export, settings.timezone, settings.instagram.username)
+    clock = DEMO_CLOCK.replace(tzinfo=settings.zone)
+    result = run_weekly(settings, DEMO_AS_OF, source=source, now=clock, clock_now=clock)
+
+    want = json.dumps(_weekly_outcome(expected))
+    for demo_link, link in renamed.items():  # an off-plan post is named by its link
+        want = want.replace(demo_link, link)
+    assert _weekly_outcome(result) == json.loads(want)
+    missed = [f for f in result.slots.to_json()["findings"] if f["kind"] == "missed"]
+    assert [(f["date"], f["program"]) for f in missed] == [("2026-11-20", "Obral Ketan")]
+    assert result.collect is not None and result.collect.collection is not None
+    notes = result.collect.collection.notes
+    assert source.publish_zone is not None
+    assert source.publish_zone.zone == "America/Los_Angeles"
+    assert source.publish_zone.checked == (26 if real_shortcodes else 1)
+    assert any(n.startswith("1 row(s) of other accounts (mitra.kolab)") for n in notes)
+    assert any("content ids 17981441249667255" in n for n in notes)
+
+
+def test_the_repeated_hour_of_the_daylight_saving_change_is_told_by_the_shortcode(
+    tmp_path: Path,
+) -> None:
+    # 1 Nov 2026, 01:30 in Los Angeles happens twice: 08:30 UTC (PDT), then 09:30 UTC (PST).
+    moments = [datetime(2026, 11, 1, 8, 30, tzinfo=UTC), datetime(2026, 11, 1, 9, 30, tzinfo=UTC)]
+    rows = _pacific_rows(moments, "America/Los_Angeles")
+    assert rows[0][1] == rows[1][1] == "11/01/2026 01:30"
+    collection = MetaCsvSource(_meta_csv(tmp_path, rows)).fetch(datetime(2026, 1, 1, tzinfo=UTC))
+    assert sorted(p.posted_at for p in collection.posts) == moments

@@ -44,7 +44,7 @@ class PostRecord:
     shortcode: str
     link: str  # https://www.instagram.com/p/<shortcode>/ (or /reel/ for reels)
     posted_at: datetime  # timezone-aware UTC
-    type: str  # "photo" | "video" | "carousel" | "reels"
+    type: str  # "photo" | "video" | "carousel" | "reels" | "story" (Meta Story export)
     likes: int | None
     comments: int | None
     views: int | None
@@ -53,6 +53,12 @@ class PostRecord:
     reach: int | None = None
     saves: int | None = None
     shares: int | None = None
+    # Story figures (a Meta Story export; None elsewhere).
+    replies: int | None = None
+    link_clicks: int | None = None
+    profile_visits: int | None = None
+    sticker_taps: int | None = None
+    navigation: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,13 @@ def _post_node(post: instaloader.Post) -> dict[str, Any]:
     # Post property whose key is missing fetches the whole post (one request each).
     node: dict[str, Any] = post._node
     return node
+
+
+def owner_of(node: dict[str, Any]) -> str | None:
+    """The username of a post's owner (lower case) from its node, None when it does not say:
+    ``owner`` in GraphQL nodes, ``iphone_struct.user`` in the logged-in timeline's."""
+    owner = node_value(node, ("owner", "username"), ("iphone_struct", "user", "username"))
+    return owner.lower() if isinstance(owner, str) and owner else None
 
 
 def post_type_of(node: dict[str, Any]) -> str | None:

@@ -5,11 +5,17 @@ The folder holds what ``instaloader --metadata-json`` (or ``save_structure_to_fi
 (indented) or ``.json.xz``. They are loaded with instaloader's own
 ``load_structure_from_file`` into real ``Profile`` and ``Post`` objects bound to a context
 that refuses every request, and only what their nodes hold is read.
+
+Real folders hold more: JSON that is not instaloader's (a ``sample.json``, a config) is
+skipped with a note, instaloader's ``*_comments.json`` silently (they are not post
+metadata); a post or profile saved twice (``.json`` and ``.json.xz``) is read once; posts
+of other accounts than the profile's (or the configured username) are counted, not read.
 """
 
 from __future__ import annotations
 
 import lzma
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +32,7 @@ from postme.instagram.base import (
     Collection,
     PostRecord,
     account_from_profile,
-    node_value,
+    owner_of,
     record_from_post,
 )
 
@@ -99,7 +105,15 @@ def _unreadable(path: Path, detail: str) -> InputFileError:
     )
 
 
-def _load(context: OfflineContext, path: Path) -> object:
+# instaloader's default name of a post file; such a file that cannot be parsed is a
+# damaged post, not a stray file.
+_POST_FILE_NAME = re.compile(r"\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}_UTC")
+
+
+def _load(context: OfflineContext, path: Path) -> object | None:
+    """The structure in ``path``; None when the file is not instaloader's (a
+    ``sample.json``, a config): it is not metadata and is skipped. A ``.json.xz`` or a
+    post-named file that cannot be read is an error (a damaged download)."""
     try:
         return instaloader.load_structure_from_file(context, str(path))
     except OfflineAccess as err:
@@ -110,13 +124,21 @@ def _load(context: OfflineContext, path: Path) -> object:
             ).format(path=path)
         ) from err
     except (ValueError, EOFError, lzma.LZMAError) as err:  # JSON, UTF-8, xz errors
+        if path.suffix == ".json" and not _POST_FILE_NAME.search(path.name):
+            return None  # not JSON at all (a config with comments...): not instaloader's
         raise _unreadable(path, _("corrupt or cut short")) from err
     except OSError as err:
         raise _unreadable(path, err.strerror or type(err).__name__) from err
+    except instaloader.exceptions.InvalidArgumentException:
+        return None  # "Passed json structure is not an Instaloader JSON"
     except instaloader.exceptions.InstaloaderException as err:
         raise _unreadable(path, _("no instaloader node in it")) from err
     except (AssertionError, KeyError, TypeError, AttributeError) as err:
         raise _unreadable(path, _("the node lacks its shortcode, username or id")) from err
+
+
+def _username_of(profile: instaloader.Profile) -> str:
+    return str(profile._node.get("username", "")).lower()
 
 
 class JsonDirSource:
@@ -145,54 +167,75 @@ class JsonDirSource:
         files = sorted(p for p in self.folder.rglob("*") if p.is_file() and _is_metadata_file(p))
         profiles: list[tuple[Path, instaloader.Profile]] = []
         posts: list[tuple[Path, instaloader.Post]] = []
+        strays: list[str] = []
         for path in files:
             structure = _load(context, path)
-            if isinstance(structure, instaloader.Profile):
+            if structure is None:
+                strays.append(str(path.relative_to(self.folder)))
+            elif isinstance(structure, instaloader.Profile):
                 profiles.append((path, structure))
             elif isinstance(structure, instaloader.Post):
                 posts.append((path, structure))
             # StoryItem, Hashtag and resume files (FrozenNodeIterator) are not ours: skipped.
 
         notes: list[str] = []
+        if strays:
+            notes.append(
+                _("Files that are not instaloader metadata were skipped: {names}.").format(
+                    names=", ".join(strays)
+                )
+            )
         account = self._account(profiles, notes)
         owner = account.username if account is not None else self.username
 
         records: dict[str, PostRecord] = {}
         seen: set[str] = set()
-        other_owner = 0
+        other_owners: dict[str, int] = {}
+        owners: set[str] = set()
         for count, (path, post) in enumerate(posts, start=1):
-            node: dict[str, Any] = post._node
-            post_owner = node_value(node, ("owner", "username"))
-            if owner and isinstance(post_owner, str) and post_owner.lower() != owner:
-                other_owner += 1
-                continue
+            post_owner = owner_of(post._node)
+            if post_owner is not None:
+                if owner and post_owner != owner:
+                    other_owners[post_owner] = other_owners.get(post_owner, 0) + 1
+                    continue
+                owners.add(post_owner)
             try:
                 record, missing = record_from_post(post)
             except (KeyError, TypeError, ValueError, OverflowError, OSError) as err:
                 raise _unreadable(path, _("the post has no valid date")) from err
             except OfflineAccess as err:  # pragma: no cover - record_from_post reads nodes only
                 raise _unreadable(path, _("a figure is missing")) from err
-            if missing:
+            if record.shortcode in seen:  # e.g. the same post as .json and .json.xz
                 notes.append(
-                    _("{path}: no {fields} in the file; left empty.").format(
-                        path=path.name,
-                        fields=", ".join(_FIELD_NAMES.get(m, m) for m in missing),
-                    )
-                )
-            if record.shortcode in seen:
-                notes.append(
-                    _("{path}: post {shortcode} appears twice in the folder; kept once.").format(
+                    _("{path}: post {shortcode} appears twice in the folder; read once.").format(
                         path=path.name, shortcode=record.shortcode
                     )
                 )
-            elif record.posted_at >= since:
-                records[record.shortcode] = record
+            else:
+                if missing:
+                    notes.append(
+                        _("{path}: no {fields} in the file; left empty.").format(
+                            path=path.name,
+                            fields=", ".join(_FIELD_NAMES.get(m, m) for m in missing),
+                        )
+                    )
+                if record.posted_at >= since:
+                    records[record.shortcode] = record
             seen.add(record.shortcode)
             if progress is not None:
                 progress(count)
-        if other_owner:
+        if other_owners:
             notes.append(
-                _("{count} post files of other accounts were ignored.").format(count=other_owner)
+                _("{count} post files of other accounts ({names}) were ignored.").format(
+                    count=sum(other_owners.values()), names=", ".join(sorted(other_owners))
+                )
+            )
+        if len(owners) > 1:
+            notes.append(
+                _(
+                    "The folder holds posts of several accounts ({names}) and no profile file "
+                    "to say whose it is; all were read. Set [instagram] username to keep one."
+                ).format(names=", ".join(sorted(owners)))
             )
         ordered = sorted(records.values(), key=lambda r: r.posted_at, reverse=True)
         return Collection(
@@ -206,28 +249,43 @@ class JsonDirSource:
     def _account(
         self, profiles: list[tuple[Path, instaloader.Profile]], notes: list[str]
     ) -> AccountSnapshot | None:
-        def username_of(profile: instaloader.Profile) -> str:
-            return str(profile._node.get("username", "")).lower()
-
+        # The same profile saved twice (.json and .json.xz, or two fetches): the newest file.
+        newest: dict[str, tuple[Path, instaloader.Profile]] = {}
+        for path, profile in sorted(profiles, key=lambda item: item[0].stat().st_mtime):
+            name = _username_of(profile)
+            if name in newest:
+                notes.append(
+                    _(
+                        "The profile {user} is in the folder more than once ({first}, {second}); "
+                        "the newest file was read."
+                    ).format(user=name, first=newest[name][0].name, second=path.name)
+                )
+            newest[name] = (path, profile)
         chosen: tuple[Path, instaloader.Profile] | None = None
         if self.username is not None:
-            chosen = next(((p, pr) for p, pr in profiles if username_of(pr) == self.username), None)
-        elif len(profiles) == 1:
-            chosen = profiles[0]
-        elif len(profiles) > 1:
-            names = ", ".join(sorted({username_of(pr) for _p, pr in profiles}))
+            chosen = newest.get(self.username)
+        elif len(newest) == 1:
+            (chosen,) = newest.values()
+        elif len(newest) > 1:
             raise InputFileError(
                 _(
                     "The folder {path} holds several profiles ({names}). Set [instagram] "
                     "username in the config to say which one to collect."
-                ).format(path=self.folder, names=names)
+                ).format(path=self.folder, names=", ".join(sorted(newest)))
             )
         if chosen is None:
-            notes.append(
-                _(
-                    "No profile file for {user} in {path}: follower figures were not collected."
-                ).format(user=self.username or "?", path=self.folder)
-            )
+            if self.username is None:
+                notes.append(
+                    _("No profile file in {path}: follower figures were not collected.").format(
+                        path=self.folder
+                    )
+                )
+            else:
+                notes.append(
+                    _(
+                        "No profile file for {user} in {path}: follower figures were not collected."
+                    ).format(user=self.username, path=self.folder)
+                )
             return None
         path, profile = chosen
         taken_at = self.taken_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)

@@ -34,6 +34,7 @@ from postme.instagram.base import (
     PostRecord,
     account_from_profile,
     corrupt_session_error,
+    owner_of,
     quiet_loader,
     record_from_post,
     translate_instaloader_error,
@@ -236,6 +237,7 @@ class LiveSource:
         profile: instaloader.Profile | None = None
         records: dict[str, PostRecord] = {}
         missing_counts: dict[str, int] = {}
+        other_owners: dict[str, int] = {}
         complete = True
         try:
             profile = instaloader.Profile.from_username(loader.context, self.username)
@@ -248,6 +250,11 @@ class LiveSource:
                     if number <= POSSIBLY_PINNED:
                         continue  # maybe a pinned old post: newer ones may follow
                     break
+                owner = owner_of(post._node)
+                if owner is not None and owner != self.username:
+                    # A collaboration post of another account.
+                    other_owners[owner] = other_owners.get(owner, 0) + 1
+                    continue
                 for name in missing:
                     missing_counts[name] = missing_counts.get(name, 0) + 1
                 if record.shortcode not in records:
@@ -279,6 +286,12 @@ class LiveSource:
                     "The request budget ({budget}) was spent before the profile could be read. "
                     "Raise [instagram] request_budget."
                 ).format(budget=self.request_budget)
+            )
+        if other_owners:
+            notes.append(
+                _("{count} posts of other accounts ({names}) were not read.").format(
+                    count=sum(other_owners.values()), names=", ".join(sorted(other_owners))
+                )
             )
         for name, count in sorted(missing_counts.items()):
             notes.append(

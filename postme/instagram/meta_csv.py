@@ -1,23 +1,32 @@
-"""An Instagram source read from a Meta Business Suite post-insights CSV export.
+"""An Instagram source read from a Meta Business Suite content-insights CSV export.
 
-Meta Business Suite → Insights → Content → Export gives one row per post, with headers
-in the language of the UI, e.g. ``Post ID, Account username, Description, Duration (sec),
-Publish time, Permalink, Post type, Date, Views, Reach, Likes, Shares, Follows, Comments,
-Saves``. Columns are matched case-insensitively through :data:`COLUMN_ALIASES` (English
-and Indonesian); a column that is not known stops the import with its name, because a
-renamed column would otherwise be read as the wrong figure. The export has no follower
-count, so the collection carries no account snapshot; it brings reach, saves and shares.
+Meta Business Suite → Insights → Content → Export gives one row per post (or per story),
+with headers in the language of the UI, e.g. ``Post ID, Account username, Description,
+Duration (sec), Publish time, Permalink, Post type, Data comment, Date, Views, Reach, Likes,
+Shares, Follows, Comments, Saves``; a Story export has ``Profile visits, Replies, Sticker
+taps, Navigation, Link clicks`` instead of comments and saves. Columns are matched
+case-insensitively through :data:`COLUMN_ALIASES` (English and Indonesian); other columns
+are ignored with a note, only a missing required column stops the import. A Facebook Page
+export is refused with the way to export Instagram content instead.
+
+``Publish time`` carries no zone. In every real export checked it is US Pacific time, not
+the account's: the zone is found per file by comparing it with the creation time encoded
+in each post's shortcode (:func:`shortcode_created_at`), and America/Los_Angeles is assumed
+(with a note) when no shortcode can tell. The export has no follower count, so the
+collection carries no account snapshot; it brings reach, saves and shares.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import unicodedata
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,6 +57,12 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "follows": ("Follows", "Ikuti", "Mengikuti"),
     "comments": ("Comments", "Komentar"),
     "saves": ("Saves", "Disimpan", "Simpan"),
+    # Story exports.
+    "profile_visits": ("Profile visits", "Kunjungan profil"),
+    "replies": ("Replies", "Balasan"),
+    "sticker_taps": ("Sticker taps", "Ketukan stiker"),
+    "navigation": ("Navigation", "Navigasi"),
+    "link_clicks": ("Link clicks", "Klik tautan"),
 }
 
 # Harmless columns of the export that postme does not use: "Date" is the reporting
@@ -57,6 +72,44 @@ IGNORED_FIELDS = frozenset(
     | {"impressions"}
 )
 REQUIRED_FIELDS = ("publish_time", "permalink")
+# Columns only a Story export has; with them, a row is keyed by its Post ID (stories have
+# no permalink) and the Permalink column is not required.
+STORY_ONLY_FIELDS = frozenset({"replies", "sticker_taps", "navigation"})
+STORY_REQUIRED_FIELDS = ("publish_time", "post_id")
+STORY_COUNTS = ("replies", "link_clicks", "profile_visits", "sticker_taps", "navigation")
+# Headers only a Facebook Page export has.
+FACEBOOK_HEADERS = ("Page ID", "Page name", "ID Halaman", "Nama halaman")
+
+PACIFIC = "America/Los_Angeles"
+# Zones tried for Publish time, most likely first (a tie goes to the earlier one); the team's
+# own zone is tried second. The Etc zones cover any fixed offset.
+CANDIDATE_ZONES = (
+    PACIFIC,
+    "America/Denver",
+    "America/Phoenix",
+    "America/Chicago",
+    "America/New_York",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Sao_Paulo",
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Jakarta",
+    "Asia/Makassar",
+    "Asia/Jayapura",
+    "Asia/Kolkata",
+    *(f"Etc/GMT{sign}{hours}" for hours in range(1, 13) for sign in ("+", "-")),
+)
+# A post is published at, or within minutes after, the creation of its media id (a
+# scheduled post a little longer). Hours apart means another zone.
+_PUBLISHED_AFTER_CREATION = (timedelta(minutes=-10), timedelta(minutes=45))
+# A shortcode whose creation time is farther than this from Publish time in any zone is not
+# the post's own (made up, or re-used): it is not evidence.
+_USABLE_SHORTCODE = timedelta(hours=30)
+_SHORTCODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_MEDIA_ID_EPOCH = datetime(2011, 8, 24, 21, 7, 1, 721000, tzinfo=UTC)
+_META_ERROR = re.compile(r"error occurred while computing metadata for content with ID (\d+)", re.I)
 
 _SHORTCODE = re.compile(
     r"instagram\.com/(?:[A-Za-z0-9_.]+/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]{5,})", re.IGNORECASE
@@ -118,11 +171,78 @@ def _read_text(path: Path) -> str:
         ) from err
 
 
-class MetaCsvSource:
-    """Posts from a Meta Business Suite CSV export (no account snapshot).
+def shortcode_created_at(shortcode: str) -> datetime | None:
+    """When the post's media id was made: the shortcode is the media id in base 64 and the
+    id's bits above the lowest 23 count milliseconds since 2011-08-24 21:07:01.721 UTC.
+    None when the text is not a shortcode (longer private shortcodes carry the id in their
+    first 11 characters)."""
+    media_id = 0
+    for char in shortcode[:11]:
+        digit = _SHORTCODE_ALPHABET.find(char)
+        if digit < 0:
+            return None
+        media_id = media_id * 64 + digit
+    try:
+        return _MEDIA_ID_EPOCH + timedelta(milliseconds=media_id >> 23)
+    except OverflowError:
+        return None
 
-    ``timezone`` is the account's timezone: ``Publish time`` is local time in the export.
-    ``username`` keeps only that account's rows when the export holds several.
+
+@dataclass(frozen=True)
+class PublishZone:
+    """The zone ``Publish time`` is written in and the evidence for it: of ``checked``
+    shortcodes whose creation time is near the row's Publish time, ``matched`` were created
+    within minutes before publishing in this zone. ``checked == 0``: assumed, not detected."""
+
+    zone: str
+    checked: int
+    matched: int
+
+
+def detect_publish_zone(
+    samples: Sequence[tuple[datetime, datetime]], team_zone: str = PACIFIC
+) -> PublishZone:
+    """The zone of naive Publish times, from ``(publish time, shortcode creation)`` pairs.
+
+    Each candidate zone (with its own daylight-saving rules, so a file spanning a change is
+    right on both sides) is scored by the posts that, read in it, were published at or just
+    after their creation; the best wins, ties going to US Pacific and then the team's zone.
+    Pacific, unchecked, when no shortcode is usable or fewer than half agree.
+    """
+    usable = [
+        (naive, created)
+        for naive, created in samples
+        if abs(naive.replace(tzinfo=UTC) - created) <= _USABLE_SHORTCODE
+    ]
+    if not usable:
+        return PublishZone(PACIFIC, 0, 0)
+    low, high = _PUBLISHED_AFTER_CREATION
+    ordered = [PACIFIC, team_zone, *(z for z in CANDIDATE_ZONES if z not in (PACIFIC, team_zone))]
+    best = PublishZone(PACIFIC, len(usable), -1)
+    for name in ordered:
+        zone = ZoneInfo(name)
+        matched = sum(
+            1 for naive, created in usable if low <= naive.replace(tzinfo=zone) - created <= high
+        )
+        if matched > best.matched:
+            best = PublishZone(name, len(usable), matched)
+    if best.matched * 2 < len(usable):
+        return PublishZone(PACIFIC, len(usable), 0)
+    return best
+
+
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    cells: list[str]
+
+
+class MetaCsvSource:
+    """Posts and stories from a Meta Business Suite CSV export (no account snapshot).
+
+    ``timezone`` is the team's zone (named in the notes; records are UTC). ``username``
+    keeps only that account's rows when the export holds several (others are counted in a
+    note). ``Publish time`` is read in the zone found by :func:`detect_publish_zone`.
     """
 
     def __init__(
@@ -135,7 +255,9 @@ class MetaCsvSource:
             raise InputFileError(
                 _("Unknown timezone {timezone}.").format(timezone=timezone)
             ) from err
+        self.timezone = timezone
         self.username = username.lower().lstrip("@") if username else None
+        self.publish_zone: PublishZone | None = None  # set by fetch
 
     def fetch(self, since: datetime, progress: Callable[[int], None] | None = None) -> Collection:
         if since.tzinfo is None:
@@ -148,66 +270,92 @@ class MetaCsvSource:
             rows.pop(0)
         if not rows:
             raise InputFileError(_("The Meta CSV file {path} is empty.").format(path=self.path))
-        columns = self._columns(rows[0])
-        body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(row)]
+        notes: list[str] = []
+        columns = self._columns(rows[0], notes)
+        body = [_Row(n, row) for n, row in enumerate(rows[1:], start=2) if any(row)]
         month_first = self._month_first(body, columns)
 
-        records: dict[str, PostRecord] = {}
-        notes: list[str] = []
-        stories = 0
+        def cell(row: _Row, field: str) -> str:
+            index = columns.get(field)
+            return row.cells[index].strip() if index is not None and index < len(row.cells) else ""
+
+        error_ids: list[str] = []
+        other_accounts: dict[str, int] = {}
         accounts: set[str] = set()
-        for count, (number, row) in enumerate(body, start=1):
-
-            def cell(field: str, row: list[str] = row) -> str:
-                index = columns.get(field)
-                return row[index].strip() if index is not None and index < len(row) else ""
-
-            account = cell("account_username").lower().lstrip("@")
-            if self.username and account and account != self.username:
+        # Row, post type (None: story), Publish time as written: naive (its zone is found
+        # below) or aware (ISO with an offset).
+        kept: list[tuple[_Row, str | None, datetime, datetime | None]] = []
+        samples: list[tuple[datetime, datetime]] = []
+        for row in body:
+            error = _META_ERROR.search(" ".join(row.cells))
+            if error and not cell(row, "publish_time"):
+                error_ids.append(error.group(1))
                 continue
-            if account:
-                accounts.add(account)
-            raw_type = cell("post_type")
+            raw_type = cell(row, "post_type")
             try:
                 post_type = _post_type(raw_type) if raw_type else "photo"
             except ValueError:
-                raise self._row_error(number, "post_type", raw_type) from None
-            if post_type is None:
-                stories += 1
+                raise self._row_error(row.number, "post_type", raw_type) from None
+            publish = self._publish_time(row.number, cell(row, "publish_time"), month_first)
+            shortcode = _shortcode(cell(row, "permalink"))
+            created = shortcode_created_at(shortcode) if shortcode else None
+            if created is not None and publish.tzinfo is None and post_type is not None:
+                samples.append((publish, created))  # other accounts' rows are evidence too
+            account = cell(row, "account_username").lower().lstrip("@")
+            if self.username and account and account != self.username:
+                other_accounts[account] = other_accounts.get(account, 0) + 1
                 continue
-            match = _SHORTCODE.search(cell("permalink"))
-            if match is None:
-                raise self._row_error(number, "permalink", cell("permalink"))
-            shortcode = match.group(1)
-            posted_at = self._publish_time(number, cell("publish_time"), month_first)
-            caption = cell("description")
-            record = PostRecord(
-                shortcode=shortcode,
-                link=post_link(shortcode, post_type),
-                posted_at=posted_at,
-                type=post_type,
-                likes=self._count(number, "likes", cell("likes")),
-                comments=self._count(number, "comments", cell("comments")),
-                views=self._count(number, "views", cell("views")),
-                caption=caption,
-                hashtags=extract_hashtags(caption),
-                reach=self._count(number, "reach", cell("reach")),
-                saves=self._count(number, "saves", cell("saves")),
-                shares=self._count(number, "shares", cell("shares")),
-            )
+            if account:
+                accounts.add(account)
+            kept.append((row, post_type, publish, created))
+
+        publish_zone = detect_publish_zone(samples, self.timezone)
+        self.publish_zone = publish_zone
+        if any(publish.tzinfo is None for _row, _type, publish, _created in kept):
+            notes.append(self._zone_note(publish_zone))
+        zone = ZoneInfo(publish_zone.zone)
+
+        records: dict[str, PostRecord] = {}
+        stories_without_id = 0
+        for count, (row, post_type, publish, created) in enumerate(kept, start=1):
+            posted_at = _in_zone(publish, zone, created)
+            record = self._record(row, post_type, posted_at, functools.partial(cell, row))
+            if record is None:
+                stories_without_id += 1
+                continue
             if posted_at >= since:
-                if shortcode in records:
+                if record.shortcode in records:
                     notes.append(
                         _(
                             "Row {row}: post {shortcode} appears twice; the later row is kept."
-                        ).format(row=number, shortcode=shortcode)
+                        ).format(row=row.number, shortcode=record.shortcode)
                     )
-                records[shortcode] = record
+                records[record.shortcode] = record
             if progress is not None:
                 progress(count)
-        if stories:
+        if error_ids:
             notes.append(
-                _("{count} story rows were skipped (stories are not posts).").format(count=stories)
+                _(
+                    "Meta wrote an error instead of figures in {count} row(s) (content ids "
+                    "{ids}); they were skipped. Export again later to get their figures."
+                ).format(count=len(error_ids), ids=", ".join(error_ids))
+            )
+        if other_accounts:
+            notes.append(
+                _(
+                    "{count} row(s) of other accounts ({names}) were not read: [instagram] "
+                    "username is {user}."
+                ).format(
+                    count=sum(other_accounts.values()),
+                    names=", ".join(sorted(other_accounts)),
+                    user=self.username,
+                )
+            )
+        if stories_without_id:
+            notes.append(
+                _("{count} story rows without a Post ID were skipped.").format(
+                    count=stories_without_id
+                )
             )
         if len(accounts) > 1 and not self.username:
             notes.append(
@@ -228,22 +376,94 @@ class MetaCsvSource:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _columns(self, header: list[str]) -> dict[str, int]:
+    def _record(
+        self,
+        row: _Row,
+        post_type: str | None,
+        posted_at: datetime,
+        cell: Callable[[str], str],
+    ) -> PostRecord | None:
+        """The record of one row; None for a story without a Post ID (nothing to key it)."""
+        caption = cell("description")
+        counts = {
+            name: self._count(row.number, name, cell(name))
+            for name in ("likes", "comments", "views", "reach", "saves", "shares")
+        }
+        if post_type is None:
+            post_id = cell("post_id")
+            if not post_id.isdigit():
+                return None
+            story_counts = {
+                name: self._count(row.number, name, cell(name)) for name in STORY_COUNTS
+            }
+            # "story-" keeps the 17-digit id text in a sheet (a bare number would be rounded).
+            return PostRecord(
+                shortcode=f"story-{post_id}",
+                link="",
+                posted_at=posted_at,
+                type="story",
+                caption=caption,
+                hashtags=extract_hashtags(caption),
+                **counts,
+                **story_counts,
+            )
+        shortcode = _shortcode(cell("permalink"))
+        if shortcode is None:
+            raise self._row_error(row.number, "permalink", cell("permalink"))
+        return PostRecord(
+            shortcode=shortcode,
+            link=post_link(shortcode, post_type),
+            posted_at=posted_at,
+            type=post_type,
+            caption=caption,
+            hashtags=extract_hashtags(caption),
+            **counts,
+        )
+
+    def _zone_note(self, found: PublishZone) -> str:
+        if found.checked == 0:
+            return _(
+                "{path}: no post link to check Publish time against; it was read as "
+                "America/Los_Angeles time (Meta writes its exports in US Pacific time) and "
+                "converted to the team's time zone {team}."
+            ).format(path=self.path.name, team=self.timezone)
+        if found.matched == 0:
+            return _(
+                "{path}: the post links do not agree on the time zone of Publish time; it "
+                "was read as America/Los_Angeles time (Meta writes its exports in US Pacific "
+                "time) and converted to the team's time zone {team}."
+            ).format(path=self.path.name, team=self.timezone)
+        return _(
+            "{path}: Publish time is {zone} time (checked against the creation time in "
+            "{matched} of {checked} post links); converted to the team's time zone {team}."
+        ).format(
+            path=self.path.name,
+            zone=found.zone,
+            matched=found.matched,
+            checked=found.checked,
+            team=self.timezone,
+        )
+
+    def _columns(self, header: list[str], notes: list[str]) -> dict[str, int]:
+        normalized = {_normalize(name) for name in header}
+        if any(_normalize(name) in normalized for name in FACEBOOK_HEADERS):
+            raise InputFileError(
+                _(
+                    "{path} is a Facebook Page export (it has a Page ID column), not an "
+                    "Instagram one. In Meta Business Suite → Insights → Content, choose "
+                    "Instagram as the platform and export again."
+                ).format(path=self.path.name)
+            )
         columns: dict[str, int] = {}
+        unknown: list[str] = []
         for index, name in enumerate(header):
             key = _normalize(name)
             if not key:
                 continue
             field = _LOOKUP.get(key)
             if field is None:
-                known = ", ".join(aliases[0] for aliases in COLUMN_ALIASES.values())
-                raise InputFileError(
-                    _(
-                        '{path}: unknown column "{column}". postme knows these columns (and '
-                        "their Indonesian names): {known}. Export the post insights again from "
-                        "Meta Business Suite, or remove that column."
-                    ).format(path=self.path.name, column=name.strip(), known=known)
-                )
+                unknown.append(name.strip())
+                continue
             if field in columns:
                 raise InputFileError(
                     _('{path}: the column "{column}" appears twice.').format(
@@ -251,14 +471,23 @@ class MetaCsvSource:
                     )
                 )
             columns[field] = index
-        for field in REQUIRED_FIELDS:
-            if field not in columns:
-                raise InputFileError(
-                    _(
-                        '{path}: the column "{column}" is missing. Export it again from Meta '
-                        "Business Suite with that column."
-                    ).format(path=self.path.name, column=COLUMN_ALIASES[field][0])
+        story = bool(STORY_ONLY_FIELDS & columns.keys())
+        required = STORY_REQUIRED_FIELDS if story else REQUIRED_FIELDS
+        missing = [COLUMN_ALIASES[field][0] for field in required if field not in columns]
+        if missing:
+            raise InputFileError(
+                _(
+                    "{path}: the columns {columns} are missing. Export the content insights "
+                    "again from Meta Business Suite (Insights → Content → Export) with all "
+                    "columns."
+                ).format(path=self.path.name, columns=", ".join(f'"{m}"' for m in missing))
+            )
+        if unknown:
+            notes.append(
+                _("{path}: columns postme does not use were ignored: {columns}.").format(
+                    path=self.path.name, columns=", ".join(unknown)
                 )
+            )
         return columns
 
     def _row_error(self, number: int, field: str, value: str) -> InputFileError:
@@ -276,13 +505,15 @@ class MetaCsvSource:
         except ParseProblem:
             raise self._row_error(number, field, value) from None
 
-    def _month_first(self, body: list[tuple[int, list[str]]], columns: dict[str, int]) -> bool:
+    def _month_first(self, body: list[_Row], columns: dict[str, int]) -> bool:
         """Meta writes ``03/27/2026 06:08`` (month first). Read day-first only when the file
         shows it (a first number above 12) and never contradicts it."""
         index = columns["publish_time"]
         day_first_seen = month_first_seen = False
-        for _number, row in body:
-            match = _PUBLISH_TIME.match(row[index].strip()) if index < len(row) else None
+        for row in body:
+            match = (
+                _PUBLISH_TIME.match(row.cells[index].strip()) if index < len(row.cells) else None
+            )
             if match:
                 first, second = int(match.group(1)), int(match.group(2))
                 day_first_seen |= first > 12
@@ -297,6 +528,7 @@ class MetaCsvSource:
         return not day_first_seen
 
     def _publish_time(self, number: int, value: str, month_first: bool) -> datetime:
+        """The time as written: naive (its zone is found later) or aware (ISO with offset)."""
         match = _PUBLISH_TIME.match(value)
         try:
             if match:
@@ -308,12 +540,26 @@ class MetaCsvSource:
                         raise ValueError(value)
                     hour = hour % 12 + (12 if meridiem == "pm" else 0)
                 month, day = (first, second) if month_first else (second, first)
-                local = datetime(year, month, day, hour, minute, seconds, tzinfo=self.zone)
-            elif _ISO_TIME.match(value):
-                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-                local = parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
-            else:
-                raise ValueError(value)
+                return datetime(year, month, day, hour, minute, seconds)
+            if _ISO_TIME.match(value):
+                return datetime.fromisoformat(value.replace("Z", "+00:00"))
+            raise ValueError(value)
         except ValueError:
             raise self._row_error(number, "publish_time", value) from None
-        return local.astimezone(UTC)
+
+
+def _in_zone(publish: datetime, zone: ZoneInfo, created: datetime | None) -> datetime:
+    """``publish`` (naive: wall time in ``zone``) in UTC. In the hour a daylight-saving
+    change repeats, the reading nearer after the shortcode's creation time is taken."""
+    if publish.tzinfo is not None:
+        return publish.astimezone(UTC)
+    first = publish.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = publish.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if created is None or first == second:
+        return first
+    return min((first, second), key=lambda moment: abs(moment - created))
+
+
+def _shortcode(permalink: str) -> str | None:
+    match = _SHORTCODE.search(permalink)
+    return match.group(1) if match else None
