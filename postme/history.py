@@ -119,11 +119,16 @@ def frames(settings: Settings, store: Store | None = None) -> HistoryFrames:
         history = frames(load_config("postme.toml"))
         history.posts.groupby("program")["engagement_rate_pct"].mean()
     """
-    from postme.jobs import _metrics_requests, open_store, read_sheet
-    from postme.metrics import read_follower_points, read_post_metrics
+    from postme.jobs import open_store, read_sheet
+    from postme.metrics import (
+        account_request,
+        post_request,
+        read_follower_points,
+        read_post_metrics,
+    )
 
     store = store or open_store(settings)
-    data = read_sheet(store, settings, _metrics_requests(settings))
+    data = read_sheet(store, settings, [account_request(settings), post_request(settings)])
     followers, _f = read_follower_points(data.tab(settings.tabs.account_metrics), settings)
     posts, _p = read_post_metrics(data.tab(settings.tabs.post_metrics), settings)
     return HistoryFrames(
