@@ -452,30 +452,53 @@ def weekly_history(
     last_week: IsoWeek,
     weeks: int = max(MIX_WEEKS),
     now: dt.datetime,
+    as_of: dt.date | None = None,
 ) -> list[WeekReport]:
     """The weekly analysis (:func:`postme.analysis.analyse_week`) of ``weeks`` weeks up to
     ``last_week``, oldest first: the rows trends and the programme mix are computed from.
-    Missed rows are judged by the analysis's own rule against ``now``."""
-    from postme.analysis import analyse_week
+    ``as_of`` is the run's reference day (default: the Monday after ``last_week``, when
+    the weekly run reports it); missed rows are judged by the analysis's rule at ``now``.
 
-    reports = []
-    as_of = last_week.end
-    for back in range(weeks - 1, -1, -1):
-        week = last_week.shift(-back)
-        reports.append(
-            analyse_week(
-                week,
-                calendar,
-                followers,
-                posts,
-                zone=settings.zone,
-                as_of=max(as_of, week.end),
-                now=now,
-                grace=dt.timedelta(minutes=settings.schedule.grace_minutes),
-                language=settings.language,
-            )
+    The analysis looks through the whole calendar for each week (links to posts may sit
+    on any row); here it is handed only the rows that can matter to these weeks (dated in
+    them, or linking to a post of them), with the same result at a fraction of the cost.
+    """
+    from postme.analysis import analyse_week
+    from postme.calendar import Calendar
+    from postme.slots import shortcode_from_link
+
+    as_of = as_of or last_week.end + dt.timedelta(days=1)
+    first = last_week.shift(-(weeks - 1)).start
+    margin = dt.timedelta(days=1)  # posts are placed in weeks in the team's zone
+    span_posts = [
+        p
+        for p in posts
+        if p.posted_at is not None
+        and first - margin <= p.posted_at.date() <= last_week.end + margin
+    ]
+    codes = {p.shortcode for p in span_posts if p.shortcode}
+    entries = tuple(
+        e
+        for e in calendar.entries
+        if (e.date is not None and first <= e.date <= last_week.end)
+        or (e.get("link") and shortcode_from_link(e.get("link")) in codes)
+    )
+    narrowed = Calendar(calendar.tab, calendar.columns, entries)
+    grace = dt.timedelta(minutes=settings.schedule.grace_minutes)
+    return [
+        analyse_week(
+            last_week.shift(-back),
+            narrowed,
+            followers,
+            span_posts,
+            zone=settings.zone,
+            as_of=as_of,
+            now=now,
+            grace=grace,
+            language=settings.language,
         )
-    return reports
+        for back in range(weeks - 1, -1, -1)
+    ]
 
 
 TREND_FIGURES = ("follower_growth", "engagement_rate_pct", "plan_adherence_pct", "posts")
@@ -697,7 +720,14 @@ def compute_insights(
     table = post_frame(posts, followers, calendar, settings)
     best = best_time(table, as_of=as_of, weeks=weeks, min_posts=min_posts)
     reports = weekly_history(
-        calendar, followers, posts, settings, last_week=last_week, weeks=max(MIX_WEEKS), now=now
+        calendar,
+        followers,
+        posts,
+        settings,
+        last_week=last_week,
+        weeks=max(MIX_WEEKS),
+        now=now,
+        as_of=as_of,
     )
     return Insights(
         best=best,

@@ -349,7 +349,7 @@ def build_monthly_report(
     first, last = week_of(month.start), week_of(month.end)
     count = (last.start - first.start).days // 7 + 1
     weeks = weekly_history(
-        calendar, followers, posts, settings, last_week=last, weeks=count, now=now
+        calendar, followers, posts, settings, last_week=last, weeks=count, now=now, as_of=as_of
     )
     return MonthlyReport(
         account=report_title(settings),

@@ -228,3 +228,44 @@ def test_importing_the_module_does_not_import_pandas() -> None:
     code = "import postme.history, sys; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_weekly_history_matches_the_weekly_analysis_on_the_whole_calendar() -> None:
+    """Narrowing the calendar to the weeks' rows (and rows linking their posts) changes
+    nothing: the same reports as the analysis over every row."""
+    from postme.analysis import analyse_week
+
+    posts, points = _history(20)
+    rows = []
+    for post in posts:
+        assert post.posted_at is not None
+        day = post.posted_at.date()
+        linked = post.row % 3 == 0
+        rows.append(
+            {
+                # Every third row is dated a day off but carries the post's link.
+                "date": (day + dt.timedelta(days=1 if linked else 0)).strftime("%d/%m/%Y"),
+                "program": "Konde Emas" if linked else "Nice to Know",
+                "status": "Terupload",
+                "link": f"https://www.instagram.com/p/{post.shortcode}/" if linked else None,
+            }
+        )
+    calendar = make_calendar(rows, settings=SETTINGS)
+    last = week_of(AS_OF)
+    now = dt.datetime.combine(AS_OF, dt.time(23), ZONE)
+    reports = weekly_history(
+        calendar, points, posts, SETTINGS, last_week=last, weeks=12, now=now, as_of=AS_OF
+    )
+    for back, report in zip(range(11, -1, -1), reports, strict=True):
+        whole = analyse_week(
+            last.shift(-back),
+            calendar,
+            points,
+            posts,
+            zone=ZONE,
+            as_of=AS_OF,
+            now=now,
+            grace=dt.timedelta(minutes=SETTINGS.schedule.grace_minutes),
+        )
+        assert report == whole
+    assert any(p.program == "Konde Emas" for p in reports[-1].by_program)
