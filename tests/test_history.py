@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from calendar_builders import make_calendar, make_settings
 
 from postme.history import (
+    BANDS,
     band_of,
     best_time,
     compute_insights,
@@ -269,3 +271,42 @@ def test_weekly_history_matches_the_weekly_analysis_on_the_whole_calendar() -> N
         )
         assert report == whole
     assert any(p.program == "Konde Emas" for p in reports[-1].by_program)
+
+
+def test_waktu_terbaik_tab_through_the_xlsx_store_with_its_heat_map(tmp_path: Path) -> None:
+    import openpyxl
+
+    from postme.insights_tabs import plan_history
+    from postme.stores.base import TabRequest, WritePlan
+    from postme.stores.xlsx import XlsxStore
+
+    path = tmp_path / "planner.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Kalender Konten"
+    book.save(path)
+    posts, points = _history(16)
+    calendar = make_calendar([], settings=SETTINGS)
+    now = dt.datetime.combine(AS_OF, dt.time(23), ZONE)
+    plan = WritePlan()
+    _insights, lines = plan_history(
+        plan, None, calendar, points, posts, SETTINGS, as_of=AS_OF, now=now
+    )
+    assert any("Kamis 18–21" in line for line in lines)
+    XlsxStore(path).write(plan)
+    tab = XlsxStore(path).read([TabRequest("Waktu Terbaik")])["Waktu Terbaik"]
+    assert tab is not None
+    rows = {row.values[0]: dict(zip(tab.headers, row.values, strict=False)) for row in tab.rows}
+    assert list(rows)[:7] == ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+    thursday = rows["Kamis"]
+    assert thursday["Postingan 18–21"] == 16
+    assert thursday["ER 18–21 (%)"] == pytest.approx(5.0, abs=0.1)
+    assert thursday["ER 06–09 (%)"] is None and thursday["Postingan 06–09"] == 0
+    assert "Kamis 18–21" in str(rows["Ringkasan"]["Catatan"])
+    # The heat map is asked for over the seven engagement columns; the stores draw it.
+    (heat_map,) = plan.formats
+    assert heat_map.tab == "Waktu Terbaik"
+    assert heat_map.headers == tuple(f"ER {label} (%)" for _a, _b, label in BANDS)
+    # A second run with the same data changes nothing.
+    again = WritePlan()
+    plan_history(again, tab, calendar, points, posts, SETTINGS, as_of=AS_OF, now=now)
+    assert again.writes == []
