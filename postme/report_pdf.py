@@ -171,7 +171,8 @@ def mix_chart(figures: MonthFigures, language: str) -> bytes:
     )
     axis.set_yticks(rows, [_short(n) for n in names])
     axis.invert_yaxis()
-    axis.set_xlim(0, 100)
+    # Room for the longest bar and the legend, at most the whole 100 %.
+    axis.set_xlim(0, min(100.0, max([*post_share, *inter_share, 10.0]) * 1.25))
     axis.tick_params(labelsize=7)
     axis.legend(fontsize=7, loc="lower right")
     axis.set_title(_t("chart_mix", language), fontsize=9)
