@@ -293,11 +293,18 @@ def league_layout(month: str, rows: Sequence[LeagueRow], language: str) -> Layou
             "greeting_coverage_pct": row.greeting_coverage_pct,
             "follower_growth": row.follower_growth,
             "follower_growth_pct": row.follower_growth_pct,
-            "best_post": None if best is None else (best.link or best.shortcode),
+            "best_post": None if best is None else post_link(best.link, best.shortcode),
             "best_post_interactions": None if best is None else best.interactions,
         }
         records.append({_h(LEAGUE_HEADERS[k], language): _cell(v) for k, v in values.items()})
     return headers, records
+
+
+def post_link(link: str | None, shortcode: str | None) -> str | None:
+    """The post's link as collected, else built from its shortcode (/p/ opens every kind)."""
+    if link:
+        return link
+    return f"https://www.instagram.com/p/{shortcode}/" if shortcode else None
 
 
 def plan_league_tab(

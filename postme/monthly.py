@@ -465,6 +465,39 @@ def default_pdf_path(settings: Settings, month: Month) -> Path:
     return folder / f"{prefix}-{name.strip('-').lower() or 'postme'}-{month.label}.pdf"
 
 
+def read_monthly_report(
+    settings: Settings,
+    month: Month,
+    *,
+    as_of: dt.date,
+    store: Store | None = None,
+    now: dt.datetime | None = None,
+) -> MonthlyReport:
+    """One account's month, read and computed, nothing written: what a city run calls
+    per account before :func:`league_table`."""
+    from postme.jobs import open_store, read_sheet
+    from postme.metrics import (
+        account_request,
+        post_request,
+        read_follower_points,
+        read_post_metrics,
+    )
+
+    store = store or open_store(settings)
+    data = read_sheet(store, settings, [account_request(settings), post_request(settings)])
+    followers, _f = read_follower_points(data.tab(settings.tabs.account_metrics), settings)
+    posts, _p = read_post_metrics(data.tab(settings.tabs.post_metrics), settings)
+    return build_monthly_report(
+        month,
+        data.calendar,
+        followers,
+        posts,
+        settings,
+        as_of=as_of,
+        now=now or dt.datetime.now(settings.zone),
+    )
+
+
 def run_monthly(
     settings: Settings,
     month: Month,

@@ -238,3 +238,59 @@ def test_cli_report_month_prints_the_pdf_path(tmp_path: Path) -> None:
     assert pdf.read_bytes().startswith(b"%PDF")
     bad = CliRunner().invoke(app, ["report", "--month", "nov", "-c", str(config)])
     assert bad.exit_code == 2 and "YYYY-MM" in bad.output
+
+
+def test_league_tab_replaces_the_month_and_keeps_other_months(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from postme.insights_tabs import plan_league_tab
+    from postme.monthly import read_monthly_report
+    from postme.stores.base import WritePlan
+
+    workbook = _workbook(tmp_path)
+    config = tmp_path / "postme.toml"
+    config.write_text('[sheet]\npath = "planner.xlsx"\n')
+    settings = load_config(config, env={})
+    store = XlsxStore(workbook)
+    figures = read_monthly_report(settings, NOVEMBER, as_of=AS_OF, store=store, now=NOW).figures
+    october = read_monthly_report(settings, NOVEMBER.shift(-1), as_of=AS_OF, store=store).figures
+    for month, accounts in (
+        ("2026-10", {"PKM A": october}),
+        ("2026-11", {"PKM A": figures, "PKM B": replace(figures, engagement_rate_pct=9.0)}),
+    ):
+        tab = store.read([TabRequest("Liga", required=False)])["Liga"]
+        plan = WritePlan()
+        plan_league_tab(plan, tab, "Liga", month, league_table(accounts), "id")
+        store.write(plan)
+    tab = store.read([TabRequest("Liga")])["Liga"]
+    assert tab is not None
+    rows = [dict(zip(tab.headers, row.values, strict=False)) for row in tab.rows]
+    assert [(r["Bulan"], r["Peringkat"], r["Akun"]) for r in rows] == [
+        ("2026-10", 1, "PKM A"),
+        ("2026-11", 1, "PKM B"),
+        ("2026-11", 2, "PKM A"),
+    ]
+    assert rows[1]["Interaksi per 1.000 Pengikut"] == 90
+    assert rows[2]["Postingan Terbaik"] == "https://www.instagram.com/p/NOV20/"
+    assert rows[2]["Interaksi Postingan Terbaik"] == 63
+
+
+def test_trend_cells_for_the_weekly_tab() -> None:
+    from postme.history import trends
+    from postme.insights_tabs import trend_cells
+
+    rows = [
+        {
+            "week": f"2026-W4{i}",
+            "follower_growth": g,
+            "engagement_rate_pct": None,
+            "plan_adherence_pct": 80.0,
+            "posts": p,
+        }
+        for i, (g, p) in enumerate([(10, 7), (20, 7), (30, 7), (40, 7), (25, 5)])
+    ]
+    cells = trend_cells(trends(rows), "id")
+    assert cells["Δ Pertumbuhan"] == "▼15 / =0"  # 25 − 40; 25 − mean(10, 20, 30, 40)
+    assert cells["Δ Postingan"] == "▼2 / ▼2"
+    assert cells["Δ ER"] is None  # no engagement figures: empty, not 0
+    assert cells["Δ Kepatuhan"] == "=0 / =0"
