@@ -49,8 +49,9 @@ if TYPE_CHECKING:
     from postme.analysis import WeekReport
     from postme.calendar import Calendar
     from postme.config import Settings
+    from postme.jobs import SheetData
     from postme.metrics import FollowerPoint, PostMetric
-    from postme.stores.base import Store
+    from postme.stores.base import Store, TabRequest
 
 # (first hour, end hour, label): the night band first, then three-hour bands.
 BANDS: tuple[tuple[int, int, str], ...] = (
@@ -119,6 +120,29 @@ def frames(settings: Settings, store: Store | None = None) -> HistoryFrames:
         history = frames(load_config("postme.toml"))
         history.posts.groupby("program")["engagement_rate_pct"].mean()
     """
+    history = read_history(settings, store)
+    data, followers, posts = history.data, history.followers, history.posts
+    return HistoryFrames(
+        calendar=calendar_frame(data.calendar),
+        posts=post_frame(posts, followers, data.calendar, settings),
+        followers=follower_frame(followers),
+    )
+
+
+@dataclass
+class ReadHistory:
+    """One read of the spreadsheet for the history: the sheet data (calendar and any
+    extra tabs asked for), the follower snapshots and the post metrics."""
+
+    data: SheetData
+    followers: list[FollowerPoint]
+    posts: list[PostMetric]
+
+
+def read_history(
+    settings: Settings, store: Store | None = None, extra: Sequence[TabRequest] = ()
+) -> ReadHistory:
+    """Read the calendar and both metrics tabs (and ``extra`` tabs) in one call."""
     from postme.jobs import open_store, read_sheet
     from postme.metrics import (
         account_request,
@@ -128,14 +152,11 @@ def frames(settings: Settings, store: Store | None = None) -> HistoryFrames:
     )
 
     store = store or open_store(settings)
-    data = read_sheet(store, settings, [account_request(settings), post_request(settings)])
+    requests = [account_request(settings), post_request(settings), *extra]
+    data = read_sheet(store, settings, requests)
     followers, _f = read_follower_points(data.tab(settings.tabs.account_metrics), settings)
     posts, _p = read_post_metrics(data.tab(settings.tabs.post_metrics), settings)
-    return HistoryFrames(
-        calendar=calendar_frame(data.calendar),
-        posts=post_frame(posts, followers, data.calendar, settings),
-        followers=follower_frame(followers),
-    )
+    return ReadHistory(data, followers, posts)
 
 
 def calendar_frame(calendar: Calendar) -> pd.DataFrame:

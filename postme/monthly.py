@@ -475,23 +475,14 @@ def read_monthly_report(
 ) -> MonthlyReport:
     """One account's month, read and computed, nothing written: what a city run calls
     per account before :func:`league_table`."""
-    from postme.jobs import open_store, read_sheet
-    from postme.metrics import (
-        account_request,
-        post_request,
-        read_follower_points,
-        read_post_metrics,
-    )
+    from postme.history import read_history
 
-    store = store or open_store(settings)
-    data = read_sheet(store, settings, [account_request(settings), post_request(settings)])
-    followers, _f = read_follower_points(data.tab(settings.tabs.account_metrics), settings)
-    posts, _p = read_post_metrics(data.tab(settings.tabs.post_metrics), settings)
+    history = read_history(settings, store)
     return build_monthly_report(
         month,
-        data.calendar,
-        followers,
-        posts,
+        history.data.calendar,
+        history.followers,
+        history.posts,
         settings,
         as_of=as_of,
         now=now or dt.datetime.now(settings.zone),
@@ -511,29 +502,25 @@ def run_monthly(
 ) -> MonthlyResult:
     """``postme report --month``: one read, the ``Laporan Bulanan`` row of the month
     upserted, and the PDF written (not with ``dry_run``)."""
+    from postme.history import read_history
     from postme.insights_tabs import plan_monthly_tab
-    from postme.jobs import open_store, read_sheet, spreadsheet_lock
-    from postme.metrics import (
-        account_request,
-        post_request,
-        read_follower_points,
-        read_post_metrics,
-    )
+    from postme.jobs import open_store, spreadsheet_lock
     from postme.stores.base import TabRequest, WritePlan
 
     store = store or open_store(settings)
     stamp = clock_now or dt.datetime.now(settings.zone)
     with spreadsheet_lock(settings):
-        requests = [
-            account_request(settings),
-            post_request(settings),
-            TabRequest(title=settings.report.tab, header_row=1, required=False),
-        ]
-        data = read_sheet(store, settings, requests)
-        followers, _f = read_follower_points(data.tab(settings.tabs.account_metrics), settings)
-        posts, _p = read_post_metrics(data.tab(settings.tabs.post_metrics), settings)
+        monthly_tab = TabRequest(title=settings.report.tab, header_row=1, required=False)
+        history = read_history(settings, store, [monthly_tab])
+        data = history.data
         report = build_monthly_report(
-            month, data.calendar, followers, posts, settings, as_of=as_of, now=stamp
+            month,
+            data.calendar,
+            history.followers,
+            history.posts,
+            settings,
+            as_of=as_of,
+            now=stamp,
         )
         plan = WritePlan()
         plan_monthly_tab(plan, data.tab(settings.report.tab), report, settings, updated_at=stamp)

@@ -294,3 +294,21 @@ def test_trend_cells_for_the_weekly_tab() -> None:
     assert cells["Δ Postingan"] == "▼2 / ▼2"
     assert cells["Δ ER"] is None  # no engagement figures: empty, not 0
     assert cells["Δ Kepatuhan"] == "=0 / =0"
+
+
+def test_frames_for_a_notebook(tmp_path: Path) -> None:
+    from postme.history import POST_COLUMNS, frames
+
+    workbook = _workbook(tmp_path)
+    config = tmp_path / "postme.toml"
+    config.write_text('[sheet]\npath = "planner.xlsx"\n')
+    history = frames(load_config(config, env={}), XlsxStore(workbook))
+    assert len(history.calendar) == len(CALENDAR_ROWS)
+    assert list(history.followers["followers"]) == [900, 1000, 1050, 1100]
+    assert tuple(history.posts.columns) == POST_COLUMNS
+    posts = history.posts.set_index("shortcode")
+    assert posts.loc["NOV20", "program"] == "Nice to Know"
+    assert posts.loc["NOV20", "followers_at_post"] == 1050
+    assert posts.loc["NOV20", "engagement_rate_pct"] == pytest.approx(6.0)
+    assert posts["engagement_rate_pct"].isna().sum() == 1  # NOV25 has no figures: NaN, not 0
+    assert history.posts.groupby("program")["interactions"].sum()["SIKAKUNG"] == 30 + 20
