@@ -278,7 +278,7 @@ def post_frame(
 
 
 @dataclass(frozen=True)
-class Cell:
+class ScoreCell:
     """One weekday × band cell (or one format / programme): its posts and mean ER."""
 
     key: str  # band label, format or programme
@@ -295,22 +295,22 @@ class BestTime:
     as_of: dt.date
     weeks: int
     min_posts: int
-    cells: tuple[Cell, ...]  # every weekday × band, Monday first, bands in BANDS order
-    best: Cell | None  # None: not enough data
+    cells: tuple[ScoreCell, ...]  # every weekday × band, Monday first, bands in BANDS order
+    best: ScoreCell | None  # None: not enough data
     weeks_needed: int | None  # more weeks of posting before a cell can be ranked
-    formats: tuple[Cell, ...] = ()
-    programs: tuple[Cell, ...] = ()
+    formats: tuple[ScoreCell, ...] = ()
+    programs: tuple[ScoreCell, ...] = ()
     posts_used: int = 0
 
     @property
-    def best_format(self) -> Cell | None:
+    def best_format(self) -> ScoreCell | None:
         return _winner(self.formats)
 
     @property
-    def best_program(self) -> Cell | None:
+    def best_program(self) -> ScoreCell | None:
         return _winner(self.programs)
 
-    def cell(self, weekday: int, band: str) -> Cell:
+    def cell(self, weekday: int, band: str) -> ScoreCell:
         return next(c for c in self.cells if c.weekday == weekday and c.key == band)
 
     def summary(self, language: str = "id") -> list[str]:
@@ -360,7 +360,7 @@ class BestTime:
         return lines
 
     def to_json(self) -> dict[str, object]:
-        def cell(c: Cell) -> dict[str, object]:
+        def cell(c: ScoreCell) -> dict[str, object]:
             return {
                 "key": c.key,
                 "weekday": c.weekday,
@@ -408,12 +408,12 @@ def best_time(
             grouped.index, grouped["count"], grouped["mean"], strict=True
         )
     }
-    cells: list[Cell] = []
+    cells: list[ScoreCell] = []
     for weekday in range(7):
         for _first, _end, label in BANDS:
             count, mean = stats.get((weekday, label), (0, math.nan))
             cells.append(
-                Cell(label, weekday, count, None if count == 0 else mean, count >= min_posts)
+                ScoreCell(label, weekday, count, None if count == 0 else mean, count >= min_posts)
             )
     best = _winner(cells)
     weeks_needed: int | None = None
@@ -435,16 +435,18 @@ def best_time(
     )
 
 
-def _group_cells(window: pd.DataFrame, column: str, min_posts: int) -> tuple[Cell, ...]:
+def _group_cells(window: pd.DataFrame, column: str, min_posts: int) -> tuple[ScoreCell, ...]:
     known = window[window[column].notna()]
     grouped = known.groupby(column)["engagement_rate_pct"].agg(["count", "mean"])
     return tuple(
-        Cell(str(name), None, int(row["count"]), float(row["mean"]), int(row["count"]) >= min_posts)
+        ScoreCell(
+            str(name), None, int(row["count"]), float(row["mean"]), int(row["count"]) >= min_posts
+        )
         for name, row in grouped.sort_index().iterrows()
     )
 
 
-def _winner(cells: Sequence[Cell]) -> Cell | None:
+def _winner(cells: Sequence[ScoreCell]) -> ScoreCell | None:
     ranked = [c for c in cells if c.ranked and c.engagement_rate_pct is not None]
     if not ranked:
         return None
