@@ -303,6 +303,10 @@ def report(
     lang: LangOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
+    month: Annotated[
+        str | None,
+        typer.Option("--month", help="Month like 2026-11: the monthly tab and the PDF report."),
+    ] = None,
 ) -> None:
     """Write the weekly follower and interaction analysis into the analysis tab."""
 
@@ -311,6 +315,17 @@ def report(
         from postme.weeks import parse_week
 
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
+        if month is not None:
+            from postme.monthly import parse_month, run_monthly
+
+            monthly = run_monthly(
+                ctx.settings, parse_month(month), as_of=ctx.as_of, dry_run=dry_run
+            )
+            if as_json:
+                ctx.emit_json(monthly.to_json())
+            else:
+                typer.echo("\n".join(monthly.summary_lines()))
+            return int(ExitCode.OK)
         chosen = parse_week(week) if week else None
         result = run_report(ctx.settings, ctx.as_of, week=chosen, dry_run=dry_run, now=ctx.now)
         if as_json:

@@ -334,6 +334,22 @@ class RollupSettings(_Section):
     instagram_gap_seconds: float = Field(default=30.0, ge=0)  # between live Instagram reads
 
 
+class ReportSettings(_Section):
+    """[report]: the monthly report and the history tabs (postme.monthly, postme.history)."""
+
+    title: str = ""  # the Puskesmas's name on the report (default: the account name)
+    topics: dict[str, str] = {}  # programme → Dinkes promkes topic (PHBS, KIA, Gizi, …)
+    place: str = ""  # the town in the signature block: "Surabaya, 1 Desember 2026"
+    head_title: str = "Kepala Puskesmas"
+    head_name: str = ""
+    head_nip: str = ""
+    output_dir: Path | None = None  # where the PDF goes (default: beside the config file)
+    tab: str = "Laporan Bulanan"
+    best_time_tab: str = "Waktu Terbaik"
+    best_time_weeks: int = Field(default=16, ge=1, le=104)
+    best_time_min_posts: int = Field(default=3, ge=1, le=50)
+
+
 class Settings(_Section):
     """The whole validated config. ``source`` is the file it came from."""
 
@@ -355,6 +371,7 @@ class Settings(_Section):
     instagram: InstagramSettings = InstagramSettings()
     accounts: tuple[AccountEntry, ...] = ()
     rollup: RollupSettings | None = None
+    report: ReportSettings = ReportSettings()
     source: Path | None = None
 
     @field_validator("timezone")

@@ -1,0 +1,322 @@
+"""Tab layouts of the history work, as pure functions: header + records, then planned
+into a :class:`WritePlan` with :mod:`postme.stores.upsert`.
+
+- ``Waktu Terbaik`` (``[report] best_time_tab``): one row per weekday, one engagement
+  column per time band (a colour-scale heat map, drawn by each store) and one post-count
+  column per band, and a summary row. A band's engagement is shown only when it has
+  ``min_posts`` posts (ranked); its post count is always shown.
+- ``Laporan Bulanan`` (``[report] tab``): one row per month, upserted by month.
+- the city league table: one row per account per month, replaced by month.
+
+Headers come in the team's language as (Indonesian, English) pairs, like the weekly tabs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from postme.stores.base import Cell, ColorScaleSpec, Tab, WritePlan
+from postme.stores.upsert import plan_replace, plan_upsert
+
+if TYPE_CHECKING:
+    from postme.calendar import Calendar
+    from postme.config import Settings
+    from postme.history import BestTime, Insights, Trends
+    from postme.metrics import FollowerPoint, PostMetric
+    from postme.monthly import LeagueRow, MonthlyReport
+
+Layout = tuple[list[str], list[dict[str, Cell]]]
+
+
+def _h(pair: tuple[str, str], language: str) -> str:
+    return pair[1] if language == "en" else pair[0]
+
+
+def _cell(value: object) -> Cell:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 2)
+    if isinstance(value, str | int | bool):
+        return value
+    return str(value)
+
+
+# --- Waktu Terbaik -----------------------------------------------------------------------------
+
+DAY = ("Hari", "Day")
+RATE = ("ER {band} (%)", "ER {band} (%)")
+COUNT = ("Postingan {band}", "Posts {band}")
+NOTE = ("Catatan", "Note")
+UPDATED = ("Diperbarui", "Updated")
+SUMMARY = ("Ringkasan", "Summary")
+
+
+def best_time_headers(language: str) -> tuple[list[str], list[str]]:
+    """(all headers, the engagement headers the heat map colours)."""
+    from postme.history import BANDS
+
+    rates = [_h(RATE, language).format(band=label) for _a, _b, label in BANDS]
+    counts = [_h(COUNT, language).format(band=label) for _a, _b, label in BANDS]
+    return [_h(DAY, language), *rates, *counts, _h(NOTE, language), _h(UPDATED, language)], rates
+
+
+def best_time_layout(best: BestTime, language: str, updated_at: dt.datetime) -> Layout:
+    """Seven weekday rows (Monday first) and a summary row."""
+    from postme.history import BANDS, weekday_name
+
+    headers, _rates = best_time_headers(language)
+    records: list[dict[str, Cell]] = []
+    for weekday in range(7):
+        record: dict[str, Cell] = {_h(DAY, language): weekday_name(weekday, language)}
+        for _a, _b, label in BANDS:
+            cell = best.cell(weekday, label)
+            rate = cell.engagement_rate_pct if cell.ranked else None
+            record[_h(RATE, language).format(band=label)] = _cell(rate)
+            record[_h(COUNT, language).format(band=label)] = cell.posts
+        record[_h(NOTE, language)] = None
+        record[_h(UPDATED, language)] = _cell(updated_at)
+        records.append(record)
+    summary: dict[str, Cell] = dict.fromkeys(headers)
+    summary[_h(DAY, language)] = _h(SUMMARY, language)
+    summary[_h(NOTE, language)] = " ".join(best.summary(language))
+    summary[_h(UPDATED, language)] = _cell(updated_at)
+    records.append(summary)
+    return headers, records
+
+
+def plan_best_time_tab(
+    plan: WritePlan,
+    existing: Tab | None,
+    best: BestTime,
+    settings: Settings,
+    updated_at: dt.datetime,
+) -> None:
+    language = settings.language
+    title = settings.report.best_time_tab
+    headers, records = best_time_layout(best, language, updated_at)
+    _all, rates = best_time_headers(language)
+    plan_upsert(
+        plan,
+        title,
+        existing,
+        headers,
+        [_h(DAY, language)],
+        records,
+        volatile=[_h(UPDATED, language)],
+    )
+    plan.formats.append(ColorScaleSpec(title, tuple(rates)))
+
+
+def plan_history(
+    plan: WritePlan,
+    existing: Tab | None,
+    calendar: Calendar,
+    followers: Sequence[FollowerPoint],
+    posts: Sequence[PostMetric],
+    settings: Settings,
+    *,
+    as_of: dt.date,
+    now: dt.datetime,
+) -> tuple[Insights, list[str]]:
+    """The weekly run's history step, from data it has already read: the ``Waktu Terbaik``
+    tab planned into ``plan``, and the summary lines (best time, trends, programme mix)."""
+    from postme.history import compute_insights
+
+    insights = compute_insights(
+        calendar,
+        followers,
+        posts,
+        settings,
+        as_of=as_of,
+        now=now,
+        weeks=settings.report.best_time_weeks,
+        min_posts=settings.report.best_time_min_posts,
+    )
+    plan_best_time_tab(plan, existing, insights.best, settings, now)
+    return insights, insights.summary(settings.language)
+
+
+TREND_HEADERS = {
+    "follower_growth": ("Δ Pertumbuhan", "Δ Growth"),
+    "engagement_rate_pct": ("Δ ER", "Δ ER"),
+    "plan_adherence_pct": ("Δ Kepatuhan", "Δ Adherence"),
+    "posts": ("Δ Postingan", "Δ Posts"),
+}
+
+
+def trend_cells(trends: Trends, language: str) -> dict[str, Cell]:
+    """Cells for the weekly tab: per figure "▲3 / ▼1.5" (vs last week / vs the 4-week
+    average); empty when a side is unknown."""
+    from postme.history import _signed
+
+    cells: dict[str, Cell] = {}
+    for figure, pair in TREND_HEADERS.items():
+        trend = trends.get(figure)
+        if trend.change_vs_previous is None and trend.change_vs_average is None:
+            cells[_h(pair, language)] = None
+            continue
+        cells[_h(pair, language)] = (
+            f"{_signed(trend, trend.change_vs_previous)} / "
+            f"{_signed(trend, trend.change_vs_average)}"
+        )
+    return cells
+
+
+# --- Laporan Bulanan ----------------------------------------------------------------------------
+
+MONTH_HEADERS: dict[str, tuple[str, str]] = {
+    "month": ("Bulan", "Month"),
+    "followers_start": ("Pengikut Awal", "Followers at Start"),
+    "followers_end": ("Pengikut Akhir", "Followers at End"),
+    "follower_growth": ("Pertumbuhan Pengikut", "Follower Growth"),
+    "follower_growth_pct": ("Pertumbuhan (%)", "Growth (%)"),
+    "posts": ("Postingan", "Posts"),
+    "interactions": ("Interaksi", "Interactions"),
+    "engagement_rate_pct": ("Engagement Rate (%)", "Engagement Rate (%)"),
+    "planned": ("Direncanakan", "Planned"),
+    "published": ("Terupload", "Published"),
+    "cancelled": ("Dibatalkan", "Cancelled"),
+    "plan_adherence_pct": ("Kepatuhan Rencana (%)", "Plan Adherence (%)"),
+    "days_due": ("Hari Besar", "Special Days"),
+    "days_greeted": ("Hari Besar Diucapkan", "Special Days Greeted"),
+    "posts_by_program": ("Postingan per Program", "Posts by Programme"),
+    "posts_by_format": ("Postingan per Format", "Posts by Format"),
+    "posts_by_topic": ("Postingan per Topik Promkes", "Posts by Promkes Topic"),
+    "top_posts": ("Postingan Teratas", "Top Posts"),
+    "vs_previous": ("Δ ER vs Bulan Lalu", "Δ ER vs Last Month"),
+    "vs_last_year": ("Δ ER vs Tahun Lalu", "Δ ER vs Last Year"),
+    "updated_at": ("Diperbarui", "Updated"),
+}
+
+
+def _pairs(values: Sequence[tuple[str, int]]) -> str | None:
+    return "; ".join(f"{name} {count}" for name, count in values) or None
+
+
+def _delta(now: float | None, then: float | None) -> Cell:
+    return None if now is None or then is None else round(now - then, 2)
+
+
+def monthly_layout(report: MonthlyReport, language: str, updated_at: dt.datetime) -> Layout:
+    f = report.figures
+    values: dict[str, object] = {
+        "month": f.month,
+        "followers_start": f.followers_start,
+        "followers_end": f.followers_end,
+        "follower_growth": f.follower_growth,
+        "follower_growth_pct": f.follower_growth_pct,
+        "posts": f.posts,
+        "interactions": f.interactions,
+        "engagement_rate_pct": f.engagement_rate_pct,
+        "planned": f.planned,
+        "published": f.published,
+        "cancelled": f.cancelled,
+        "plan_adherence_pct": f.plan_adherence_pct,
+        "days_due": f.days_due,
+        "days_greeted": f.days_greeted,
+        "posts_by_program": _pairs(f.posts_by_program),
+        "posts_by_format": _pairs(f.posts_by_format),
+        "posts_by_topic": _pairs(f.posts_by_topic),
+        "top_posts": "; ".join(f"{p.shortcode or p.link} ({p.interactions})" for p in f.top_posts)
+        or None,
+        "vs_previous": _delta(
+            f.engagement_rate_pct, report.previous.engagement_rate_pct if report.previous else None
+        ),
+        "vs_last_year": _delta(
+            f.engagement_rate_pct,
+            report.last_year.engagement_rate_pct if report.last_year else None,
+        ),
+        "updated_at": updated_at,
+    }
+    headers = [_h(pair, language) for pair in MONTH_HEADERS.values()]
+    record = {_h(MONTH_HEADERS[k], language): _cell(v) for k, v in values.items()}
+    return headers, [record]
+
+
+def plan_monthly_tab(
+    plan: WritePlan,
+    existing: Tab | None,
+    report: MonthlyReport,
+    settings: Settings,
+    updated_at: dt.datetime,
+) -> None:
+    """Upsert the month's row of ``Laporan Bulanan`` (by month)."""
+    language = settings.language
+    headers, records = monthly_layout(report, language, updated_at)
+    plan_upsert(
+        plan,
+        settings.report.tab,
+        existing,
+        headers,
+        [_h(MONTH_HEADERS["month"], language)],
+        records,
+        volatile=[_h(MONTH_HEADERS["updated_at"], language)],
+    )
+
+
+# --- the city league table -----------------------------------------------------------------------
+
+LEAGUE_HEADERS: dict[str, tuple[str, str]] = {
+    "month": ("Bulan", "Month"),
+    "rank": ("Peringkat", "Rank"),
+    "account": ("Akun", "Account"),
+    "engagement_per_1000": ("Interaksi per 1.000 Pengikut", "Engagement per 1,000 Followers"),
+    "posts": ("Postingan", "Posts"),
+    "plan_adherence_pct": ("Kepatuhan Rencana (%)", "Plan Adherence (%)"),
+    "greeting_coverage_pct": ("Hari Besar Diucapkan (%)", "Special Days Greeted (%)"),
+    "follower_growth": ("Pertumbuhan Pengikut", "Follower Growth"),
+    "follower_growth_pct": ("Pertumbuhan (%)", "Growth (%)"),
+    "best_post": ("Postingan Terbaik", "Best Post"),
+    "best_post_interactions": ("Interaksi Postingan Terbaik", "Best Post Interactions"),
+}
+
+
+def league_layout(month: str, rows: Sequence[LeagueRow], language: str) -> Layout:
+    headers = [_h(pair, language) for pair in LEAGUE_HEADERS.values()]
+    records: list[dict[str, Cell]] = []
+    for row in rows:
+        best = row.best_post
+        values: dict[str, object] = {
+            "month": month,
+            "rank": row.rank,
+            "account": row.account,
+            "engagement_per_1000": row.engagement_per_1000,
+            "posts": row.posts,
+            "plan_adherence_pct": row.plan_adherence_pct,
+            "greeting_coverage_pct": row.greeting_coverage_pct,
+            "follower_growth": row.follower_growth,
+            "follower_growth_pct": row.follower_growth_pct,
+            "best_post": None if best is None else post_link(best.link, best.shortcode),
+            "best_post_interactions": None if best is None else best.interactions,
+        }
+        records.append({_h(LEAGUE_HEADERS[k], language): _cell(v) for k, v in values.items()})
+    return headers, records
+
+
+def post_link(link: str | None, shortcode: str | None) -> str | None:
+    """The post's link as collected, else built from its shortcode (/p/ opens every kind)."""
+    if link:
+        return link
+    return f"https://www.instagram.com/p/{shortcode}/" if shortcode else None
+
+
+def plan_league_tab(
+    plan: WritePlan,
+    existing: Tab | None,
+    title: str,
+    month: str,
+    rows: Sequence[LeagueRow],
+    language: str,
+) -> None:
+    """Replace the month's rows of the city's league tab (other months stay)."""
+    headers, records = league_layout(month, rows, language)
+    plan_replace(
+        plan, title, existing, headers, _h(LEAGUE_HEADERS["month"], language), [month], records
+    )

@@ -1,0 +1,314 @@
+"""The monthly figures of a month worked out by hand, the Laporan Bulanan tab through the
+.xlsx store, and the city league table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from calendar_builders import make_calendar, make_settings
+
+from postme.config import load_config
+from postme.errors import ConfigError
+from postme.healthdays import SpecialDay
+from postme.metrics import FollowerPoint, PostMetric
+from postme.monthly import (
+    Month,
+    build_monthly_report,
+    league_table,
+    parse_month,
+    run_monthly,
+)
+from postme.stores.base import TabRequest
+from postme.stores.xlsx import XlsxStore
+
+ZONE = ZoneInfo("Asia/Jakarta")
+NOVEMBER = Month(2026, 11)
+AS_OF = dt.date(2026, 12, 1)
+NOW = dt.datetime(2026, 12, 1, 7, 0, tzinfo=ZONE)
+TOPICS = {"Konde Emas": "GERMAS", "SIKAKUNG": "PTM", "Nice to Know": "PHBS"}
+
+
+def _post(
+    code: str, when: dt.datetime, likes: int | None, comments: int | None, kind: str = "Foto"
+) -> PostMetric:
+    return PostMetric(
+        row=0,
+        shortcode=code,
+        link=f"https://www.instagram.com/p/{code}/",
+        posted_at=when,
+        type=kind,
+        likes=likes,
+        comments=comments,
+        views=None,
+        reach=None,
+        saves=None,
+        shares=None,
+    )
+
+
+def _at(day: int, hour: int, month: int = 11) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, 0, tzinfo=ZONE)
+
+
+POSTS = [
+    _post("OCT28", _at(28, 9, month=10), 30, 0),
+    _post("NOV03", _at(3, 10), 40, 10),  # 50 interactions, 1000 followers: ER 5.0
+    _post("NOV10", _at(10, 19), 18, 2),  # 20 / 1000: ER 2.0
+    _post("NOV20", _at(20, 8), 63, None),  # 63 / 1050: ER 6.0 (a blank comment count is 0)
+    _post("NOV25", _at(25, 16), None, None, "Reels"),  # no figures: no ER, not 0
+]
+FOLLOWERS = [
+    FollowerPoint(2, dt.date(2026, 10, 1), 900, None, None),
+    FollowerPoint(3, dt.date(2026, 11, 1), 1000, None, None),
+    FollowerPoint(4, dt.date(2026, 11, 15), 1050, None, None),
+    FollowerPoint(5, dt.date(2026, 12, 1), 1100, None, None),
+]
+CALENDAR_ROWS = [
+    {"date": "28/10/2026", "program": "SIKAKUNG", "status": "Terupload", "link": POSTS[0].link},
+    {"date": "03/11/2026", "program": "Konde Emas", "status": "Terupload", "link": POSTS[1].link},
+    {"date": "10/11/2026", "program": "SIKAKUNG", "status": "Terupload", "link": POSTS[2].link},
+    {"date": "12/11/2026", "program": "Ucapan Hari Besar", "status": "Terupload"},
+    {"date": "20/11/2026", "program": "Nice to Know", "status": "Terupload"},
+    {"date": "25/11/2026", "program": "Info Grafis", "status": "Rencana"},
+    {"date": "27/11/2026", "program": "SIKAKUNG", "status": "Batal"},
+]
+SPECIAL = [
+    SpecialDay(dt.date(2026, 11, 12), "Hari Kesehatan Nasional", "health_day"),
+    SpecialDay(dt.date(2026, 11, 14), "Hari Diabetes Sedunia", "health_day"),
+]
+
+
+def _report() -> object:
+    settings = make_settings(report={"topics": TOPICS})
+    calendar = make_calendar(CALENDAR_ROWS, settings=settings)
+    return build_monthly_report(
+        NOVEMBER,
+        calendar,
+        FOLLOWERS,
+        POSTS,
+        settings,
+        as_of=AS_OF,
+        now=NOW,
+        special=lambda start, end: [s for s in SPECIAL if start <= s.date <= end],
+    )
+
+
+def test_november_by_hand() -> None:
+    report = _report()
+    f = report.figures  # type: ignore[attr-defined]
+    assert f.month == "2026-11"
+    assert (f.followers_start, f.followers_end, f.follower_growth) == (1000, 1100, 100)
+    assert f.follower_growth_pct == pytest.approx(10.0)
+    assert f.posts == 4
+    assert f.interactions == 50 + 20 + 63
+    assert f.engagement_rate_pct == pytest.approx((5.0 + 2.0 + 6.0) / 3)
+    assert f.engagement_per_1000 == pytest.approx((5.0 + 2.0 + 6.0) / 3 * 10)
+    # 6 rows in November, 4 published, 1 cancelled: 4 / 5.
+    assert (f.planned, f.published, f.cancelled) == (6, 4, 1)
+    assert f.plan_adherence_pct == pytest.approx(80.0)
+    assert (f.days_due, f.days_greeted) == (2, 1)
+    assert f.greeting_coverage_pct == pytest.approx(50.0)
+    assert [d.greeted for d in f.special_days] == [True, False]
+    assert dict(f.posts_by_program) == {
+        "Konde Emas": 1,
+        "SIKAKUNG": 1,
+        "Nice to Know": 1,
+        "Info Grafis": 1,
+    }
+    assert dict(f.posts_by_format) == {"photo": 3, "reels": 1}
+    assert dict(f.posts_by_topic) == {"GERMAS": 1, "PTM": 1, "PHBS": 1, "Lainnya": 1}
+    assert dict(f.interactions_by_program)["Info Grafis"] is None  # unknown, not 0
+    assert [p.shortcode for p in f.top_posts] == ["NOV20", "NOV03", "NOV10"]
+    assert f.top_posts[0].engagement_rate_pct == pytest.approx(6.0)
+
+
+def test_comparisons_only_when_the_history_has_the_month() -> None:
+    report = _report()
+    previous = report.previous  # type: ignore[attr-defined]
+    assert previous is not None and previous.month == "2026-10"
+    assert previous.posts == 1
+    assert previous.engagement_rate_pct == pytest.approx(30 / 900 * 100)
+    assert (previous.followers_start, previous.followers_end) == (900, 1000)
+    assert report.last_year is None  # type: ignore[attr-defined]
+    weeks = [w.week for w in report.weeks]  # type: ignore[attr-defined]
+    assert weeks[0] == "2026-W44" and weeks[-1] == "2026-W49"
+
+
+def test_parse_month() -> None:
+    assert parse_month("2026-11") == NOVEMBER
+    assert NOVEMBER.shift(2) == Month(2027, 1) and NOVEMBER.shift(-11) == Month(2025, 12)
+    assert NOVEMBER.end == dt.date(2026, 11, 30)
+    with pytest.raises(ConfigError, match="YYYY-MM"):
+        parse_month("11/2026")
+
+
+def test_league_table_sorted_missing_last() -> None:
+    report = _report()
+    f = report.figures  # type: ignore[attr-defined]
+    from dataclasses import replace
+
+    quiet = replace(f, engagement_rate_pct=None, posts=0, top_posts=())
+    better = replace(f, engagement_rate_pct=9.0)
+    rows = league_table({"PKM A": f, "PKM B": quiet, "PKM C": better})
+    assert [r.account for r in rows] == ["PKM C", "PKM A", "PKM B"]
+    assert [r.rank for r in rows] == [1, 2, 3]
+    assert rows[0].engagement_per_1000 == pytest.approx(90.0)
+    assert rows[2].engagement_per_1000 is None and rows[2].best_post is None
+    assert rows[1].best_post is not None and rows[1].best_post.shortcode == "NOV20"
+
+
+def _workbook(tmp_path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Kalender Konten"
+    sheet.append(["Tanggal", "Jam", "Program", "Format", "Judul", "Status", "Link"])
+    for row in CALENDAR_ROWS:
+        sheet.append(
+            [row["date"], None, row["program"], None, None, row["status"], row.get("link")]
+        )
+    account = book.create_sheet("Metrik Akun")
+    account.append(["Tanggal", "Pengikut"])
+    for point in FOLLOWERS:
+        account.append([point.date.strftime("%d/%m/%Y"), point.followers])
+    posts = book.create_sheet("Metrik Postingan")
+    posts.append(["Shortcode", "Waktu Posting", "Jenis", "Suka", "Komentar"])
+    for post in POSTS:
+        assert post.posted_at is not None
+        posts.append(
+            [
+                post.shortcode,
+                post.posted_at.strftime("%d/%m/%Y %H:%M"),
+                post.type,
+                post.likes,
+                post.comments,
+            ]
+        )
+    path = tmp_path / "planner.xlsx"
+    book.save(path)
+    return path
+
+
+def test_run_monthly_upserts_the_month_row_and_writes_the_pdf(tmp_path: Path) -> None:
+    workbook = _workbook(tmp_path)
+    config = tmp_path / "postme.toml"
+    config.write_text(
+        '[sheet]\npath = "planner.xlsx"\n[report]\ntitle = "Puskesmas Bakung"\n'
+        'place = "Surabaya"\nhead_name = "dr. Siti"\nhead_nip = "1980"\noutput_dir = "out"\n'
+        '[report.topics]\n"SIKAKUNG" = "PTM"\n'
+    )
+    settings = load_config(config, env={})
+    result = run_monthly(settings, NOVEMBER, as_of=AS_OF, clock_now=NOW, store=XlsxStore(workbook))
+    assert result.pdf_path == tmp_path / "out" / "laporan-puskesmas-bakung-2026-11.pdf"
+    assert result.pdf_path.read_bytes().startswith(b"%PDF")
+    tab = XlsxStore(workbook).read([TabRequest("Laporan Bulanan")])["Laporan Bulanan"]
+    assert tab is not None and len(tab.rows) == 1
+    row = dict(zip(tab.headers, tab.rows[0].values, strict=False))
+    assert row["Bulan"] == "2026-11"
+    assert row["Postingan"] == 4 and row["Interaksi"] == 133
+    assert row["Kepatuhan Rencana (%)"] == 80
+    assert row["Postingan per Topik Promkes"] == "Lainnya 3; PTM 1"
+    # A second run the same month updates the same row: still one row, nothing new written.
+    again = run_monthly(
+        settings, NOVEMBER, as_of=AS_OF, clock_now=NOW, store=XlsxStore(workbook), render_pdf=False
+    )
+    assert not again.written
+    tab = XlsxStore(workbook).read([TabRequest("Laporan Bulanan")])["Laporan Bulanan"]
+    assert tab is not None and len(tab.rows) == 1
+
+
+def test_cli_report_month_prints_the_pdf_path(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from postme.cli import app
+
+    _workbook(tmp_path)
+    config = tmp_path / "postme.toml"
+    config.write_text('language = "en"\n[sheet]\npath = "planner.xlsx"\n')
+    result = CliRunner().invoke(
+        app, ["report", "--month", "2026-11", "--as-of", "2026-12-01", "-c", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "report-planner-2026-11.pdf"
+    assert f"PDF report: {pdf}" in result.output
+    assert "4 posts" in result.output
+    assert pdf.read_bytes().startswith(b"%PDF")
+    bad = CliRunner().invoke(app, ["report", "--month", "nov", "-c", str(config)])
+    assert bad.exit_code == 2 and "YYYY-MM" in bad.output
+
+
+def test_league_tab_replaces_the_month_and_keeps_other_months(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from postme.insights_tabs import plan_league_tab
+    from postme.monthly import read_monthly_report
+    from postme.stores.base import WritePlan
+
+    workbook = _workbook(tmp_path)
+    config = tmp_path / "postme.toml"
+    config.write_text('[sheet]\npath = "planner.xlsx"\n')
+    settings = load_config(config, env={})
+    store = XlsxStore(workbook)
+    figures = read_monthly_report(settings, NOVEMBER, as_of=AS_OF, store=store, now=NOW).figures
+    october = read_monthly_report(settings, NOVEMBER.shift(-1), as_of=AS_OF, store=store).figures
+    for month, accounts in (
+        ("2026-10", {"PKM A": october}),
+        ("2026-11", {"PKM A": figures, "PKM B": replace(figures, engagement_rate_pct=9.0)}),
+    ):
+        tab = store.read([TabRequest("Liga", required=False)])["Liga"]
+        plan = WritePlan()
+        plan_league_tab(plan, tab, "Liga", month, league_table(accounts), "id")
+        store.write(plan)
+    tab = store.read([TabRequest("Liga")])["Liga"]
+    assert tab is not None
+    rows = [dict(zip(tab.headers, row.values, strict=False)) for row in tab.rows]
+    assert [(r["Bulan"], r["Peringkat"], r["Akun"]) for r in rows] == [
+        ("2026-10", 1, "PKM A"),
+        ("2026-11", 1, "PKM B"),
+        ("2026-11", 2, "PKM A"),
+    ]
+    assert rows[1]["Interaksi per 1.000 Pengikut"] == 90
+    assert rows[2]["Postingan Terbaik"] == "https://www.instagram.com/p/NOV20/"
+    assert rows[2]["Interaksi Postingan Terbaik"] == 63
+
+
+def test_trend_cells_for_the_weekly_tab() -> None:
+    from postme.history import trends
+    from postme.insights_tabs import trend_cells
+
+    rows = [
+        {
+            "week": f"2026-W4{i}",
+            "follower_growth": g,
+            "engagement_rate_pct": None,
+            "plan_adherence_pct": 80.0,
+            "posts": p,
+        }
+        for i, (g, p) in enumerate([(10, 7), (20, 7), (30, 7), (40, 7), (25, 5)])
+    ]
+    cells = trend_cells(trends(rows), "id")
+    assert cells["Δ Pertumbuhan"] == "▼15 / =0"  # 25 − 40; 25 − mean(10, 20, 30, 40)
+    assert cells["Δ Postingan"] == "▼2 / ▼2"
+    assert cells["Δ ER"] is None  # no engagement figures: empty, not 0
+    assert cells["Δ Kepatuhan"] == "=0 / =0"
+
+
+def test_frames_for_a_notebook(tmp_path: Path) -> None:
+    from postme.history import POST_COLUMNS, frames
+
+    workbook = _workbook(tmp_path)
+    config = tmp_path / "postme.toml"
+    config.write_text('[sheet]\npath = "planner.xlsx"\n')
+    history = frames(load_config(config, env={}), XlsxStore(workbook))
+    assert len(history.calendar) == len(CALENDAR_ROWS)
+    assert list(history.followers["followers"]) == [900, 1000, 1050, 1100]
+    assert tuple(history.posts.columns) == POST_COLUMNS
+    posts = history.posts.set_index("shortcode")
+    assert posts.loc["NOV20", "program"] == "Nice to Know"
+    assert posts.loc["NOV20", "followers_at_post"] == 1050
+    assert posts.loc["NOV20", "engagement_rate_pct"] == pytest.approx(6.0)
+    assert posts["engagement_rate_pct"].isna().sum() == 1  # NOV25 has no figures: NaN, not 0
+    assert history.posts.groupby("program")["interactions"].sum()["SIKAKUNG"] == 30 + 20
