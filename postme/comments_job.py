@@ -183,3 +183,36 @@ def plan_comments(
         return result
     register = plan_comment_tab(plan, tab, result.assessment, settings)
     return replace(result, register=register)
+
+
+def comments_for_run(
+    settings: Settings,
+    source: object,
+    collection: Collection | None,
+    as_of: dt.date,
+    now: dt.datetime,
+) -> CommentsResult | None:
+    """The comments step of a weekly run, or None when it does not apply (``[comments]
+    enabled = false``, no source, or a Meta CSV export, which has no comments).
+
+    A folder source (``--from DIR``) is read offline; the live source reads the comments
+    of this run's posts with what is left of ``[instagram] request_budget``.
+    """
+    from postme.instagram.jsondir import JsonDirSource
+    from postme.instagram.live import LiveSource
+
+    if not settings.comments.enabled:
+        return None
+    if isinstance(source, JsonDirSource):
+        return collect_comments(settings, source.folder, as_of, 0, now=now)
+    if not isinstance(source, LiveSource) or collection is None:
+        return None
+    left = settings.instagram.request_budget - collection.requests_used
+    if left < 1:
+        note = _(
+            "Comments were not read: the request budget was spent on the posts. Raise "
+            "[instagram] request_budget to read comments too."
+        )
+        log.warning("%s", note)
+        return CommentsResult(None, None, now, 0, settings.comments.response_days, note)
+    return collect_comments(settings, collection, as_of, left, now=now)

@@ -139,6 +139,8 @@ def plan_comment_tab(
             skipped += 1
             continue
         records.append(comment_record(row, settings))
+    if existing is None and not records:
+        return RegisterPlan(rows_written=0, closed=closed, skipped_other=skipped)  # no empty tab
     before = len(plan.writes)
     headers = comment_headers(language)
     plan_upsert(plan, settings.comments.tab, existing, headers, headers[:1], records)

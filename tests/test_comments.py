@@ -317,3 +317,18 @@ def test_names_and_texts_stay_out_of_logs_notes_and_json(
     assert result.notes
     for secret in ("warga", "ibu.ani", "Obat habis", "Antre lama", "Kapan"):
         assert secret not in shown
+
+
+def test_config_example_shows_the_default_word_lists() -> None:
+    import re
+    import tomllib
+
+    text = (Path(__file__).parent.parent / "config.example.toml").read_text(encoding="utf-8")
+    block = text[text.index("[comments]") : text.index("# --- City roll-up")]
+    uncommented = re.sub(r"^# ?(\w+_words = \[|  |\])", r"\1", block, flags=re.M)
+    uncommented = "\n".join(line for line in uncommented.splitlines() if not line.startswith("#"))
+    shown = tomllib.loads(uncommented)["comments"]
+    defaults = CommentSettings()
+    for name in ("complaint_words", "question_words", "urgent_words", "spam_words"):
+        assert tuple(shown[name]) == getattr(defaults, name), name
+    assert shown["days"] == 14 and shown["response_days"] == 3 and shown["tab"] == "Komentar"
