@@ -61,3 +61,15 @@ def test_weekly_writes_the_register_and_flags_the_overdue_complaint(
     assert doc["comments"]["rows_written"] == 0
     assert not any("Komentar" in w for w in doc["written"]["ranges"])
     assert code == 1
+
+    # The team closes the overdue complaint in the register: nothing overdue is left open.
+    book = openpyxl.load_workbook(setup["workbook"])
+    sheet = book["Komentar"]
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == OVERDUE_COMPLAINT.id:
+            row[headers.index("Selesai")].value = "ya"
+    book.save(setup["workbook"])
+    code, doc = weekly(setup)
+    assert doc["comments"]["overdue_complaints"] == 0 and doc["comments"]["closed_rows"] == 1
+    assert code == 0
