@@ -8,7 +8,8 @@
   (what ``instaloader --comments`` runs) for ``<name>_comments.json``.
 - :data:`THREADS` — the Puskesmas Bakung threads the tests use.
 
-``python tests/comments_fixtures.py`` regenerates ``tests/data/comments``.
+``python tests/comments_fixtures.py`` regenerates ``tests/data/comments``; with
+``--screenshot`` it draws ``docs/img/komentar-tab.png``.
 """
 
 from __future__ import annotations
@@ -195,11 +196,101 @@ def build_comments_folder(folder: Path) -> Path:
 
 def main() -> None:
     import shutil
+    import sys
 
+    if "--screenshot" in sys.argv:
+        target = Path(__file__).parent.parent / "docs" / "img" / "komentar-tab.png"
+        print(f"wrote {render_register_png(target)}")
+        return
     if DATA_DIR.exists():
         shutil.rmtree(DATA_DIR)
     build_comments_folder(DATA_DIR)
     print(f"wrote {DATA_DIR}")
+
+
+def render_register_png(target: Path) -> Path:
+    """Draw the ``Komentar`` tab as a real run writes it (team cells of one row filled in
+    by hand) into ``target``: ``python tests/comments_fixtures.py --screenshot``."""
+    import datetime as dt
+    import tempfile
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import openpyxl
+
+    from postme.comments_job import collect_comments, comments_request, plan_comments
+    from postme.config import settings_from_dict
+    from postme.stores.base import WritePlan
+    from postme.stores.xlsx import XlsxStore
+
+    with tempfile.TemporaryDirectory() as temp:
+        folder = build_comments_folder(Path(temp) / "ig")
+        workbook = Path(temp) / "planner.xlsx"
+        book = openpyxl.Workbook()
+        book.save(workbook)
+        settings = settings_from_dict(
+            {"sheet": {"backend": "xlsx", "path": str(workbook)}, "instagram": {"username": BAKUNG}}
+        )
+        store = XlsxStore(workbook)
+        as_of = dt.date(2026, 11, 23)
+        result = collect_comments(settings, folder, as_of, 0, now=AS_OF_NOW)
+        plan = WritePlan()
+        plan_comments(
+            plan, store.read([comments_request(settings)])["Komentar"], result, settings, as_of
+        )
+        store.write(plan)
+        book = openpyxl.load_workbook(workbook)
+        sheet = book["Komentar"]
+        headers = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            if row[0].value == ANSWERED_COMPLAINT.id:
+                row[headers.index("Tindak lanjut")].value = "Antrean pagi ditambah 1 loket"
+                row[headers.index("PIC")].value = "drg. Elva"
+                row[headers.index("Kategori LAPOR")].value = "Pelayanan"
+                row[headers.index("Selesai")].value = "2026-11-20"
+        rows = [["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+
+    def cut(text: str, width: int) -> str:
+        text = "".join(c for c in text if ord(c) <= 0xFFFF)  # emoji: not in the plot font
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    widths = [24, 50, 19, 16, 44, 13, 11, 19, 19, 16, 33, 12, 18, 13]
+    table = [[cut(v, w) for v, w in zip(r, widths, strict=False)] for r in rows]
+    letters = [chr(ord("A") + i) for i in range(len(headers))]
+    fig, ax = plt.subplots(figsize=(28, 0.42 * (len(table) + 2)))
+    ax.axis("off")
+    cells = ax.table(
+        cellText=table,
+        colLabels=letters,
+        colWidths=[w / sum(widths) for w in widths],
+        cellLoc="left",
+        loc="upper left",
+    )
+    cells.auto_set_font_size(False)
+    cells.set_fontsize(8.5)
+    cells.scale(1, 1.5)
+    team = range(len(headers) - 4, len(headers))
+    for (row, column), cell in cells.get_celld().items():
+        cell.set_edgecolor("#c0c0c0")
+        if row == 0:
+            cell.set_facecolor("#eeeeee")
+            cell.get_text().set_horizontalalignment("center")
+        elif row == 1:
+            cell.set_text_props(weight="bold")
+            cell.set_facecolor("#fff2cc" if column in team else "#d9e2f3")
+        elif column in team:
+            cell.set_facecolor("#fffaf0")
+    ax.set_title(
+        "Komentar (Register Umpan Balik): blue = postme's columns, yellow = the team's columns",
+        loc="left",
+        fontsize=10,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(target, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return target
 
 
 if __name__ == "__main__":
