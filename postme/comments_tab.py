@@ -61,6 +61,10 @@ CATEGORY_WORDS: dict[str, dict[Category, str]] = {
     "en": {"urgent": "urgent", "complaint": "complaint", "question": "question", "other": "other"},
 }
 YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
+# Of postme's columns, the ones that follow the comment's state (the id is the key). The
+# others (link, date, commenter, text, category) are written once, with the new row, so a
+# correction a person types there stays.
+STATE_COLUMNS = (0, 6, 7, 8, 9)
 
 
 def comment_headers(language: str) -> tuple[str, ...]:
@@ -78,17 +82,24 @@ def _text(value: Cell) -> str:
     return "" if value is None else str(value).strip()
 
 
-def closed_ids(tab: Tab | None, language: str) -> frozenset[str]:
-    """Ids of the rows the team closed (``Selesai`` filled)."""
+def register_ids(tab: Tab | None, language: str, *, closed_only: bool = False) -> frozenset[str]:
+    """Ids of the register's rows (only those the team closed, ``Selesai`` filled, with
+    ``closed_only``)."""
     id_col = _column(tab, OWN_HEADERS[language][0])
     done_col = _column(tab, TEAM_HEADERS[language][3])
-    if tab is None or id_col is None or done_col is None:
+    if tab is None or id_col is None:
         return frozenset()
-    return frozenset(
-        _text(row.get(id_col))
-        for row in tab.rows
-        if _text(row.get(done_col)) and _text(row.get(id_col))
-    )
+    ids: set[str] = set()
+    for row in tab.rows:
+        closed = done_col is not None and bool(_text(row.get(done_col)))
+        if _text(row.get(id_col)) and (closed or not closed_only):
+            ids.add(_text(row.get(id_col)))
+    return frozenset(ids)
+
+
+def closed_ids(tab: Tab | None, language: str) -> frozenset[str]:
+    """Ids of the rows the team closed (``Selesai`` filled)."""
+    return register_ids(tab, language, closed_only=True)
 
 
 def comment_record(row: AssessedComment, settings: Settings) -> dict[str, Cell]:
@@ -125,11 +136,14 @@ def plan_comment_tab(
 ) -> RegisterPlan:
     """Upsert the register rows by comment id into ``plan``.
 
-    Closed rows are left out entirely; the team's columns are never in a record, so
-    ``plan_upsert`` only adds their headers when they are missing.
+    Closed rows are left out entirely; rows already in the tab get only their state
+    columns (answered, when, deadline, overdue); the team's columns are never in a record,
+    so ``plan_upsert`` only adds their headers when they are missing.
     """
     language = settings.language
     closed = closed_ids(existing, language)
+    present = register_ids(existing, language)
+    state_headers = {OWN_HEADERS[language][i] for i in STATE_COLUMNS}
     records: list[dict[str, Cell]] = []
     skipped = 0
     for row in assessment.comments:
@@ -138,18 +152,23 @@ def plan_comment_tab(
         if row.category == "other" and not settings.comments.keep_other_text:
             skipped += 1
             continue
-        records.append(comment_record(row, settings))
+        record = comment_record(row, settings)
+        if row.comment.id in present:
+            record = {h: v for h, v in record.items() if h in state_headers}
+        records.append(record)
     if existing is None and not records:
         return RegisterPlan(rows_written=0, closed=closed, skipped_other=skipped)  # no empty tab
     before = len(plan.writes)
     headers = comment_headers(language)
     plan_upsert(plan, settings.comments.tab, existing, headers, headers[:1], records)
-    written = sum(
-        len(write.values)
+    header_row = existing.header_row if existing else 1
+    rows = {
+        write.row + offset
         for write in plan.writes[before:]
-        if write.row > (existing.header_row if existing else 1)
-    )
-    return RegisterPlan(rows_written=written, closed=closed, skipped_other=skipped)
+        for offset in range(len(write.values))
+        if write.row + offset > header_row
+    }
+    return RegisterPlan(rows_written=len(rows), closed=closed, skipped_other=skipped)
 
 
 def read_register(tab: Tab | None, settings: Settings) -> list[RegisterEntry]:

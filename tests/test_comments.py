@@ -235,6 +235,7 @@ def test_team_columns_and_a_closed_row_are_never_overwritten(folder: Path, tmp_p
             row[headers.index("Kategori")].value = "keluhan (obat)"  # typed over postme's cell
         if row[0].value == OPEN_QUESTION.id:
             row[headers.index("PIC")].value = "Candra"
+            row[headers.index("Kategori")].value = "pertanyaan (imunisasi)"  # a correction
     book.save(workbook)
     before = register_rows(workbook)
 
@@ -249,6 +250,8 @@ def test_team_columns_and_a_closed_row_are_never_overwritten(folder: Path, tmp_p
     assert after[OVERDUE_COMPLAINT.id] == before[OVERDUE_COMPLAINT.id]  # closed: untouched
     assert after[OPEN_QUESTION.id]["PIC"] == "Candra"
     assert after[OPEN_QUESTION.id]["Lewat Tenggat"] == "ya"  # postme's own cell moved on
+    assert after[OPEN_QUESTION.id]["Kategori"] == "pertanyaan (imunisasi)"
+    assert result.register is not None and result.register.rows_written == 1
     touched_columns = {w.column for w in plan.writes}
     assert touched_columns and max(touched_columns) <= 10  # never the team's columns (11-14)
     assert result.overdue_complaints == 0 and result.exit_code == ExitCode.OK
