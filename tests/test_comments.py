@@ -335,3 +335,29 @@ def test_config_example_shows_the_default_word_lists() -> None:
     for name in ("complaint_words", "question_words", "urgent_words", "spam_words"):
         assert tuple(shown[name]) == getattr(defaults, name), name
     assert shown["days"] == 14 and shown["response_days"] == 3 and shown["tab"] == "Komentar"
+
+
+def test_summary_puts_urgent_first_and_shortens_long_lists() -> None:
+    from postme.comments import summary_lines
+    from postme.instagram.comments import CommentRecord
+
+    def record(n: int, text: str, hours_ago: int) -> CommentRecord:
+        return CommentRecord(
+            id=f"1790000000000{n:04d}",
+            shortcode=f"Post{n}",
+            link=f"https://www.instagram.com/p/Post{n}/",
+            created_at=AS_OF_NOW - dt.timedelta(hours=hours_ago),
+            owner=f"user{n}",
+            text=text,
+            likes=0,
+            by_account=False,
+        )
+
+    comments = [record(n, "kecewa", 24 * n) for n in range(1, 8)]
+    comments.append(record(99, "darurat, anak pingsan", 1))
+    lines = summary_lines(assess(comments, CommentSettings(), AS_OF_NOW), 3)
+    assert lines[0].startswith("1 urgent comment(s) not answered, 0 past 3 days: ")
+    # 7 complaints, 4 past 3 days; overdue first (oldest first), 5 shown
+    assert lines[1].startswith("7 complaint(s) not answered, 4 past 3 days: ")
+    assert "Post7/ (7 days), https://www.instagram.com/p/Post6/" in lines[1]
+    assert lines[1].endswith("and 2 more")
