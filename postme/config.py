@@ -318,6 +318,35 @@ class InstagramSettings(_Section):
     window_weeks: int = Field(default=2, ge=1, le=52)  # last complete week + current one
 
 
+# --- [comments]: the register of comments that need an answer (docs/comments.md) ---------
+class CommentSettings(_Section):
+    enabled: bool = True
+    days: int = Field(default=14, ge=1, le=90)  # comments on posts of the last N days
+    response_days: int = Field(default=3, ge=1, le=60)  # first answer due (SP4N-LAPOR!: 3)
+    tab: str = "Komentar"
+    keep_other_text: bool = True  # false: "other" comments are only counted, no row
+    complaint_words: tuple[str, ...] = (
+        "antre lama", "antri lama", "antrean panjang", "lama sekali", "kecewa", "mengecewakan",
+        "tidak ramah", "gak ramah", "judes", "ketus", "obat habis", "obat kosong",
+        "bpjs ditolak", "ditolak", "dipersulit", "pungli", "kotor", "jorok", "lambat",
+        "tidak dilayani", "komplain", "keluhan", "parah", "disappointed", "rude", "long queue",
+        "complaint", "waited for hours",
+    )  # fmt: skip
+    question_words: tuple[str, ...] = (
+        "?", "kapan", "jam buka", "jam berapa", "bagaimana", "gimana", "apakah", "apa bisa",
+        "bisakah", "dimana", "di mana", "berapa", "syarat", "mohon info", "tanya",
+        "when", "how", "where", "opening hours",
+    )  # fmt: skip
+    urgent_words: tuple[str, ...] = (
+        "darurat", "gawat", "meninggal", "keracunan", "malpraktik", "malpraktek", "pingsan",
+        "kritis", "ambulans", "viral", "lapor polisi", "emergency",
+    )  # fmt: skip
+    spam_words: tuple[str, ...] = (
+        "slot", "gacor", "judi", "togel", "pinjol", "cek dm", "follow back", "jual followers",
+        "promo", "http", "https", "www",
+    )  # fmt: skip
+
+
 class AccountEntry(_Section):
     """One account of a city roll-up: its own postme config file."""
 
@@ -369,6 +398,7 @@ class Settings(_Section):
     slots: tuple[Slot, ...] = ()
     health_days: HealthDaySettings = HealthDaySettings()
     instagram: InstagramSettings = InstagramSettings()
+    comments: CommentSettings = CommentSettings()
     accounts: tuple[AccountEntry, ...] = ()
     rollup: RollupSettings | None = None
     report: ReportSettings = ReportSettings()

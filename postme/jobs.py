@@ -29,6 +29,7 @@ from postme.weeks import IsoWeek, last_complete_week, local_date, week_of
 
 if TYPE_CHECKING:
     from postme.analysis import WeekReport
+    from postme.comments_job import CommentsResult
     from postme.instagram.base import Collection, InstagramSource
     from postme.metrics import CollectSummary, FollowerPoint, PostMetric
 
@@ -316,6 +317,7 @@ class WeeklyResult:
     dry_run: bool
     store_name: str
     findings_tab: str = "Temuan"
+    comments: CommentsResult | None = None  # [comments] register (postme.comments_job)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -324,6 +326,8 @@ class WeeklyResult:
             or (self.collect.collection is not None and not self.collect.collection.complete)
         ):
             return ExitCode.PARTIAL  # Instagram not read, or only in part: the rest written
+        if self.comments is not None and self.comments.exit_code != ExitCode.OK:
+            return self.comments.exit_code  # comments read in part (4), overdue complaint (1)
         if self.validation.errors or self.slots.has_missed:
             return ExitCode.FINDINGS
         return ExitCode.OK
@@ -336,6 +340,7 @@ class WeeklyResult:
             "slots": self.slots.to_json(),
             "collect": None if self.collect is None else self.collect.to_json(),
             "report": self.report.to_json(),
+            "comments": None if self.comments is None else self.comments.to_json(),
             "written": {
                 "store": self.store_name,
                 "dry_run": self.dry_run,
@@ -390,6 +395,7 @@ def run_weekly(
     ``clock_now`` stamps "updated at" and "collected at" (default: the real time).
     """
     from postme.analysis import analyse_week, plan_report_writes
+    from postme.comments_job import comments_for_run, comments_request, plan_comments
     from postme.metrics import plan_collect, read_follower_points, read_post_metrics
 
     store = store or open_store(settings)
@@ -417,6 +423,8 @@ def run_weekly(
         if collection is not None and not collection.complete:
             for note in collection.notes:  # why Instagram was read only in part (exit 4)
                 log.warning("%s", note)
+    # --- comments register (issue 18): read before the lock, planned with the other tabs ---
+    comments = comments_for_run(settings, source, collection, as_of, stamp)
 
     with spreadsheet_lock(settings):
         if progress:
@@ -430,6 +438,7 @@ def run_weekly(
                 _tool_tab(tabs.weekly),
                 _tool_tab(tabs.by_program),
                 _tool_tab(tabs.findings),
+                *([comments_request(settings)] if comments else []),
             ],
         )
         plan = WritePlan()
@@ -480,6 +489,9 @@ def run_weekly(
             updated_at=stamp,
         )
         plan_findings(plan, data.tab(tabs.findings), settings, week, validation, slots)
+        if comments is not None:
+            tab = data.tab(settings.comments.tab)
+            comments = plan_comments(plan, tab, comments, settings, as_of)
         if progress:
             progress(_("Writing {n} cells …").format(n=plan.cell_count()))
         if not dry_run:
@@ -502,6 +514,7 @@ def run_weekly(
         dry_run=dry_run,
         store_name=store.name,
         findings_tab=settings.tabs.findings,
+        comments=comments,
     )
 
 
