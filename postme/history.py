@@ -40,8 +40,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from postme.i18n import WEEKDAY_NAMES, _
+from postme.i18n import _
 from postme.weeks import IsoWeek, last_complete_week
+from postme.words import weekday_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -239,8 +240,7 @@ def post_frame(
             interactions = (metric.likes or 0) + (metric.comments or 0)
         wrapped.append(_Post(metric, local, interactions, count))
     wrapped.sort(key=lambda p: (p.local, p.metric.row))
-    live = [e for e in calendar.entries if e.date is not None]
-    wrapped = _attribute(wrapped, live, calendar.entries)
+    wrapped = _attribute(wrapped, calendar.entries, zone)
     records: list[dict[str, Any]] = []
     for post in wrapped:
         metric = post.metric
@@ -380,10 +380,6 @@ class BestTime:
             "best_program": None if self.best_program is None else cell(self.best_program),
             "cells": [cell(c) for c in self.cells],
         }
-
-
-def weekday_name(day: int, language: str) -> str:
-    return WEEKDAY_NAMES.get(language, WEEKDAY_NAMES["id"])[day]
 
 
 def best_time(

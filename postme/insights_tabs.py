@@ -69,7 +69,8 @@ def best_time_headers(language: str) -> tuple[list[str], list[str]]:
 
 def best_time_layout(best: BestTime, language: str, updated_at: dt.datetime) -> Layout:
     """Seven weekday rows (Monday first) and a summary row."""
-    from postme.history import BANDS, weekday_name
+    from postme.history import BANDS
+    from postme.words import weekday_name
 
     headers, _rates = best_time_headers(language)
     records: list[dict[str, Cell]] = []

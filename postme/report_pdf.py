@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from postme.i18n import MONTH_NAMES
+from postme.words import month_name
 
 if TYPE_CHECKING:
     from postme.config import Settings
@@ -67,11 +67,11 @@ def _t(key: str, language: str) -> str:
 
 def month_title(label: str, language: str) -> str:
     year, month = label.split("-")
-    return f"{MONTH_NAMES.get(language, MONTH_NAMES['id'])[int(month) - 1]} {year}"
+    return f"{month_name(int(month), language)} {year}"
 
 
 def _date_text(day: dt.date, language: str) -> str:
-    name = MONTH_NAMES.get(language, MONTH_NAMES["id"])[day.month - 1]
+    name = month_name(day.month, language)
     return f"{day.day} {name} {day.year}"
 
 
