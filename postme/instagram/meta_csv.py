@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from postme.errors import InputFileError
 from postme.i18n import _
 from postme.instagram.base import Collection, PostRecord, extract_hashtags, post_link
+from postme.links import shortcode_from_link
 from postme.parsing import ParseProblem, parse_count
 
 # Logical field → header names as Meta writes them (compared after normalising case,
@@ -111,9 +112,6 @@ _SHORTCODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 _MEDIA_ID_EPOCH = datetime(2011, 8, 24, 21, 7, 1, 721000, tzinfo=UTC)
 _META_ERROR = re.compile(r"error occurred while computing metadata for content with ID (\d+)", re.I)
 
-_SHORTCODE = re.compile(
-    r"instagram\.com/(?:[A-Za-z0-9_.]+/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]{5,})", re.IGNORECASE
-)
 _PUBLISH_TIME = re.compile(
     r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(am|pm)?$",
     re.IGNORECASE,
@@ -297,7 +295,7 @@ class MetaCsvSource:
             except ValueError:
                 raise self._row_error(row.number, "post_type", raw_type) from None
             publish = self._publish_time(row.number, cell(row, "publish_time"), month_first)
-            shortcode = _shortcode(cell(row, "permalink"))
+            shortcode = shortcode_from_link(cell(row, "permalink"))
             created = shortcode_created_at(shortcode) if shortcode else None
             if created is not None and publish.tzinfo is None and post_type is not None:
                 samples.append((publish, created))  # other accounts' rows are evidence too
@@ -407,7 +405,7 @@ class MetaCsvSource:
                 **counts,
                 **story_counts,
             )
-        shortcode = _shortcode(cell("permalink"))
+        shortcode = shortcode_from_link(cell("permalink"))
         if shortcode is None:
             raise self._row_error(row.number, "permalink", cell("permalink"))
         return PostRecord(
@@ -558,8 +556,3 @@ def _in_zone(publish: datetime, zone: ZoneInfo, created: datetime | None) -> dat
     if created is None or first == second:
         return first
     return min((first, second), key=lambda moment: abs(moment - created))
-
-
-def _shortcode(permalink: str) -> str | None:
-    match = _SHORTCODE.search(permalink)
-    return match.group(1) if match else None
