@@ -119,7 +119,9 @@ class SheetSettings(_Section):
 
 
 class TabNames(_Section):
-    calendar: str = "Kalender Konten"
+    # One tab, a list of tabs, or a pattern ("IG *": every tab whose title fits, so a new
+    # month's tab is read without editing the config); see postme.calendar.
+    calendar: str | tuple[str, ...] = "Kalender Konten"
     account_metrics: str = "Metrik Akun"
     post_metrics: str = "Metrik Postingan"
     weekly: str = "Analisis Mingguan"
@@ -345,6 +347,45 @@ class RollupSettings(_Section):
     instagram_gap_seconds: float = Field(default=30.0, ge=0)  # between live Instagram reads
 
 
+# The names of the tabs and headers postme creates, in an English config.
+ENGLISH_TAB_NAMES = {
+    "account_metrics": "Account Metrics",
+    "post_metrics": "Post Metrics",
+    "weekly": "Weekly Analysis",
+    "by_program": "Programme Analysis",
+    "findings": "Findings",
+}
+ENGLISH_COLUMNS: dict[str, dict[str, str]] = {
+    "account_metrics": {
+        "date": "Date",
+        "followers": "Followers",
+        "following": "Following",
+        "posts": "Posts",
+    },
+    "post_metrics": {
+        "shortcode": "Shortcode",
+        "link": "Link",
+        "posted_at": "Posted At",
+        "type": "Type",
+        "likes": "Likes",
+        "comments": "Comments",
+        "views": "Views",
+        "reach": "Reach",
+        "saves": "Saves",
+        "shares": "Shares",
+        "caption": "Caption",
+        "collected_at": "Collected At",
+    },
+}
+
+
+class UnknownWords(_Section):
+    """Words found in the calendar that ``postme init`` could not place (``check``: ✗)."""
+
+    statuses: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+
+
 class Settings(_Section):
     """The whole validated config. ``source`` is the file it came from."""
 
@@ -366,7 +407,22 @@ class Settings(_Section):
     instagram: InstagramSettings = InstagramSettings()
     accounts: tuple[AccountEntry, ...] = ()
     rollup: RollupSettings | None = None
+    unknown_words: UnknownWords = UnknownWords()
     source: Path | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _english_defaults(cls, data: Any) -> Any:
+        """An English config names the tabs and headers postme creates in English."""
+        if not isinstance(data, dict) or data.get("language") != "en":
+            return data
+        data = dict(data)
+        data["tabs"] = ENGLISH_TAB_NAMES | dict(data.get("tabs") or {})
+        for section, columns in ENGLISH_COLUMNS.items():
+            block = dict(data.get(section) or {})
+            block["columns"] = columns | dict(block.get("columns") or {})
+            data[section] = block
+        return data
 
     @field_validator("timezone")
     @classmethod

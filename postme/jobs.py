@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from postme.calendar import Calendar, calendar_request, read_calendar
+from postme.calendar import Calendar, calendar_requests, read_calendar
 from postme.config import ENV_ENDPOINT, Settings
 from postme.errors import ExitCode, InstagramError, LockBusy, NothingCollected
 from postme.i18n import _
@@ -144,9 +144,11 @@ class SheetData:
 
 
 def read_sheet(store: Store, settings: Settings, extra: Sequence[TabRequest] = ()) -> SheetData:
-    requests = [calendar_request(settings), *extra]
-    tabs = store.read(requests)
-    calendar = read_calendar(tabs[settings.tabs.calendar], settings)
+    calendar_tabs = calendar_requests(settings, store.tab_titles)
+    tabs = store.read([*calendar_tabs, *extra])
+    calendar = read_calendar([tabs[request.title] for request in calendar_tabs], settings)
+    for warning in calendar.warnings:
+        log.warning("%s", warning)
     return SheetData(calendar, tabs)
 
 
