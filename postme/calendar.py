@@ -162,7 +162,7 @@ def calendar_tab_titles(wanted: str | Sequence[str], titles: Sequence[str]) -> l
                 raise TabMissing(
                     _(
                         "No tab fits [tabs] calendar = '{pattern}' (tabs: {tabs}). Fix the "
-                        "pattern in the config (* stands for any text, e.g. \"IG *\")."
+                        'pattern in the config (* stands for any text, e.g. "IG *").'
                     ).format(pattern=name, tabs=", ".join(f"'{t}'" for t in titles) or "-")
                 )
         else:

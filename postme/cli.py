@@ -314,7 +314,7 @@ def report(
         chosen = parse_week(week) if week else None
         result = run_report(ctx.settings, ctx.as_of, week=chosen, dry_run=dry_run, now=ctx.now)
         if as_json:
-            ctx.emit_json(result.report.to_json())
+            ctx.emit_json(result.report.to_json() | {"reasons": result.reasons})
         else:
             ctx.render.weekly(result)
         return int(result.exit_code)

@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from postme.config import ENV_ENDPOINT, Settings
 from postme.errors import ExitCode, InstagramError, LockBusy, NothingCollected
 from postme.i18n import _
 from postme.policy import Finding, ValidationResult, validate
+from postme.reasons import empty_figure_reasons, missing_tab_warnings
 from postme.slots import SlotResult, check_slots
 from postme.stores.base import Cell, Store, Tab, TabRequest, WritePlan
 from postme.stores.upsert import plan_replace
@@ -318,6 +319,8 @@ class WeeklyResult:
     dry_run: bool
     store_name: str
     findings_tab: str = "Temuan"
+    reasons: dict[str, str] = field(default_factory=dict)  # empty figure → why
+    warnings: tuple[str, ...] = ()  # optional columns or tabs the run went without
 
     @property
     def exit_code(self) -> ExitCode:
@@ -337,7 +340,8 @@ class WeeklyResult:
             "validate": self.validation.to_json(),
             "slots": self.slots.to_json(),
             "collect": None if self.collect is None else self.collect.to_json(),
-            "report": self.report.to_json(),
+            "report": self.report.to_json() | {"reasons": self.reasons},
+            "warnings": list(self.warnings),
             "written": {
                 "store": self.store_name,
                 "dry_run": self.dry_run,
@@ -482,6 +486,17 @@ def run_weekly(
             updated_at=stamp,
         )
         plan_findings(plan, data.tab(tabs.findings), settings, week, validation, slots)
+        missing_tabs = missing_tab_warnings(settings, data.tabs)
+        for warning in missing_tabs:
+            log.warning("%s", warning)
+        reasons = empty_figure_reasons(
+            report,
+            settings,
+            data.calendar,
+            followers,
+            data.tab(tabs.account_metrics),
+            data.tab(tabs.post_metrics),
+        )
         if progress:
             progress(_("Writing {n} cells …").format(n=plan.cell_count()))
         if not dry_run:
@@ -504,6 +519,8 @@ def run_weekly(
         dry_run=dry_run,
         store_name=store.name,
         findings_tab=settings.tabs.findings,
+        reasons=reasons,
+        warnings=(*data.calendar.warnings, *missing_tabs),
     )
 
 

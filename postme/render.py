@@ -197,6 +197,8 @@ class Renderer:
             if report.best_weekday:
                 table.add_row(_("Best day"), escape(str(report.best_weekday)))
             out.print(table)
+            for reason in dict.fromkeys(result.reasons.values()):  # why a figure is empty
+                out.print(f"  [dim]– {escape(reason)}[/dim]")
         if result.collect is not None:
             if result.collect.error:
                 self.warning(_("Instagram: {error}").format(error=result.collect.error))
