@@ -91,6 +91,11 @@ def tab_of(row: int) -> str | None:
     return row.tab if isinstance(row, RowNumber) else None
 
 
+def row_tab(row: int, settings: Settings) -> str:
+    """The calendar tab a row (of a finding) is on."""
+    return tab_of(row) or calendar_request(settings).title
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     """A cell whose value could not be understood (becomes a bad-date, unknown-… finding)."""
@@ -289,7 +294,9 @@ def read_calendar(tabs: Tab | Sequence[Tab | None] | None, settings: Settings) -
     if not found:
         first = listed[0].title if listed and listed[0] is not None else None
         return Calendar(first or calendar_request(settings).title, {}, ())
-    several = len(found) > 1
+    wanted = settings.tabs.calendar
+    # Rows name their tab when there are several tabs, or may be (a list or a pattern).
+    several = len(found) > 1 or not isinstance(wanted, str) or is_tab_pattern(wanted)
     vocabulary = Vocabulary(settings)
     entries: list[CalendarEntry] = []
     problems: list[FieldProblem] = []

@@ -215,7 +215,12 @@ def validate(
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
         result = run_validate(ctx.settings, ctx.as_of, all_rows=all_rows)
         if as_json:
-            ctx.emit_json(result.to_json())
+            from postme.calendar import row_tab
+
+            document = result.to_json()
+            for finding, item in zip(result.findings, document["findings"], strict=True):
+                item["tab"] = row_tab(finding.row, ctx.settings)  # the cell's tab
+            ctx.emit_json(document)
         else:
             ctx.render.validation(result)
         return int(ExitCode.FINDINGS if result.errors else ExitCode.OK)

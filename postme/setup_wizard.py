@@ -601,6 +601,8 @@ def read_words(
         key = normalize_label(value)
         if key not in known and key not in new:
             new[key] = str(value).strip()
+    # The greeting programme stays: the health-day reminders ask for its rows.
+    used.add(settings.schedule.greeting_program)
     kept = None if not program_values else tuple(n for n, *_rest in TEMPLATE_PROGRAMS if n in used)
     return PlannerWords(
         statuses=placed_statuses,
