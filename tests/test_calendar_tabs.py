@@ -78,9 +78,7 @@ def test_row_numbers_of_different_tabs_differ_and_sort_tab_by_tab() -> None:
 
 
 def tab(title: str, headers: list[str], rows: list[list[Any]], header_row: int = 1) -> Tab:
-    sheet_rows = tuple(
-        SheetRow(header_row + 1 + i, tuple(values)) for i, values in enumerate(rows)
-    )
+    sheet_rows = tuple(SheetRow(header_row + 1 + i, tuple(values)) for i, values in enumerate(rows))
     return Tab(title, header_row, tuple(headers), sheet_rows, header_row + len(rows))
 
 

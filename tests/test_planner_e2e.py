@@ -228,3 +228,38 @@ def test_a_new_month_tab_is_read_without_editing_the_config(tmp_workdir: Path) -
     result = runner.invoke(app, ["validate", "--all", "--json", "--as-of", "2027-01-06"])
     cells = {f["cell"] for f in json.loads(result.stdout)["findings"]}
     assert "'IG Januari 2027'!G5" in cells
+
+
+def test_a_renamed_column_and_a_missing_tab_degrade_and_say_why(tmp_workdir: Path) -> None:
+    path = make_planner(tmp_workdir / "planner.xlsx")
+    assert runner.invoke(app, ["init", "--yes", "--path", "planner.xlsx"]).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    for title in ("IG Oktober 2026", "IG November 2026", "IG Desember 2026"):
+        book[title]["K4"] = "Verifikasi"  # was "Cek Akhir"
+    del book["Data Followers"]
+    book.save(path)
+
+    args = ["report", "--week", "2026-W47", "--as-of", "2026-11-23", "--lang", "en"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 1, result.output  # done: the findings, not a stop
+    figures = json.loads(result.stdout)
+    assert figures["followers_start"] is None and figures["plan_adherence_pct"] == 60.0
+    assert figures["reasons"]["followers_start"] == "tab 'Data Followers' is not in the spreadsheet"
+    assert "engagement_rate_pct" in figures["reasons"]
+    assert "'Cek Akhir' (verifier) not found" in result.stderr
+
+    shown = runner.invoke(app, args)
+    assert "tab 'Data Followers' is not in the spreadsheet" in " ".join(shown.output.split())
+
+
+def test_a_week_before_the_first_snapshot_says_so(tmp_workdir: Path) -> None:
+    make_planner(tmp_workdir / "planner.xlsx")
+    assert runner.invoke(app, ["init", "--yes", "--path", "planner.xlsx"]).exit_code == 0
+    result = runner.invoke(
+        app, ["report", "--week", "2026-W44", "--as-of", "2026-11-23", "--json", "--lang", "en"]
+    )
+    reasons = json.loads(result.stdout)["reasons"]
+    assert reasons["followers_start"] == (
+        "no follower snapshot on or before Monday 2026-10-26 in tab 'Data Followers'"
+    )
+    assert "no Instagram post dated 2026-10-26 – 2026-11-01" in reasons["interactions"]
