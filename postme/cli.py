@@ -108,8 +108,10 @@ class Context:
         set_language(lang)
 
     def load(self) -> None:
-        from postme.config import load_config
+        from postme.config import configured_language, load_config
 
+        if self.lang is None:  # the config's errors in the config's language
+            set_language(configured_language(self._config))
         self.settings = load_config(self._config)
         set_language(self.lang or self.settings.language)
         self.as_of = parse_as_of(self._as_of, self.settings)

@@ -94,7 +94,7 @@ def _parse_hhmm(value: object) -> object:
             hours, minutes = value.strip().replace(".", ":").split(":")
             return dt.time(int(hours), int(minutes))
         except ValueError as e:
-            raise ValueError(f"'{value}' is not a time like 19:00") from e
+            raise ValueError(_("'{value}' is not a time like 19:00").format(value=value)) from e
     return value
 
 
@@ -112,9 +112,9 @@ class SheetSettings(_Section):
     @model_validator(mode="after")
     def _target_present(self) -> SheetSettings:
         if self.backend == "xlsx" and self.path is None:
-            raise ValueError("backend 'xlsx' needs path = \"planner.xlsx\"")
+            raise ValueError(_("backend 'xlsx' needs path = \"planner.xlsx\""))
         if self.backend == "gsheets" and not self.spreadsheet:
-            raise ValueError("backend 'gsheets' needs spreadsheet = \"<key or URL>\"")
+            raise ValueError(_("backend 'gsheets' needs spreadsheet = \"<key or URL>\""))
         return self
 
 
@@ -265,7 +265,11 @@ class PolicySettings(_Section):
     def _known_rules(cls, value: dict[str, Severity]) -> dict[str, Severity]:
         unknown = sorted(set(value) - set(RULE_IDS))
         if unknown:
-            raise ValueError(f"unknown rule {unknown[0]!r}; rules are: {', '.join(RULE_IDS)}")
+            raise ValueError(
+                _("unknown rule '{rule}'; rules are: {rules}").format(
+                    rule=unknown[0], rules=", ".join(RULE_IDS)
+                )
+            )
         return value
 
     @field_validator("required_fields")
@@ -276,7 +280,9 @@ class PolicySettings(_Section):
             for name in fields:
                 if name not in known:
                     raise ValueError(
-                        f"{stage}: unknown field {name!r}; fields are: {sorted(known)}"
+                        _("{stage}: unknown field '{name}'; fields are: {fields}").format(
+                            stage=stage, name=name, fields=", ".join(sorted(known))
+                        )
                     )
         return value
 
@@ -298,7 +304,11 @@ class Slot(_Section):
             if isinstance(item, str):
                 key = item.strip().casefold()
                 if key not in WEEKDAYS:
-                    raise ValueError(f"'{item}' is not a weekday (senin … minggu, monday … sunday)")
+                    raise ValueError(
+                        _("'{day}' is not a weekday (senin … minggu, monday … sunday)").format(
+                            day=item
+                        )
+                    )
                 days.append(WEEKDAYS[key])
             else:
                 days.append(item)
@@ -431,7 +441,7 @@ class Settings(_Section):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as e:
             raise ValueError(
-                f"unknown timezone {value!r} (e.g. Asia/Jakarta, Asia/Makassar)"
+                _("unknown timezone '{zone}' (e.g. Asia/Jakarta, Asia/Makassar)").format(zone=value)
             ) from e
         return value
 
@@ -441,8 +451,9 @@ class Settings(_Section):
         for slot in self.slots:
             if slot.program.casefold() not in names:
                 raise ValueError(
-                    f"slots: program {slot.program!r} is not in [[programs]] "
-                    f"({', '.join(p.name for p in self.programs)})"
+                    _("slots: program '{program}' is not in [[programs]] ({names})").format(
+                        program=slot.program, names=", ".join(p.name for p in self.programs)
+                    )
                 )
         return self
 
@@ -491,6 +502,17 @@ def find_config(explicit: Path | None = None, env: Mapping[str, str] | None = No
             "or pass --config PATH."
         ).format(paths=", ".join(str(p) for p in candidates))
     )
+
+
+def configured_language(path: Path | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The language a config asks for, read before the config is checked, so that its
+    errors come in the run's language: ``language`` in the file, else "id"."""
+    try:
+        data = tomllib.loads(find_config(path, env).read_text(encoding="utf-8"))
+    except (ConfigError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "id"
+    language = data.get("language")
+    return language if language in ("id", "en") else "id"
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
