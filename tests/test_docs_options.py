@@ -26,7 +26,7 @@ def program_options() -> dict[str, set[str]]:
     when the command has no positional argument (so ``--all DIR`` is wrong)."""
     group = typer.main.get_command(app)
     options: dict[str, set[str]] = {}
-    for name, command in getattr(group, "commands").items():
+    for name, command in group.commands.items():
         names = {"--help"}
         positional = any(p.param_type_name == "argument" for p in command.params)
         for parameter in command.params:
