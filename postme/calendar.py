@@ -58,6 +58,12 @@ class RowNumber(int):
     def __reduce__(self) -> tuple[Any, ...]:
         return (RowNumber, (int(self), self.tab, self.order))
 
+    def __format__(self, spec: str) -> str:
+        """In a message, the row and its tab: "row 9 of 'IG November 2026'"."""
+        if spec:
+            return format(int(self), spec)
+        return _("{number} of '{tab}'").format(number=int(self), tab=self.tab)
+
     def _key(self) -> tuple[int, int]:
         return (self.order, int(self))
 
@@ -145,7 +151,7 @@ class Calendar:
         column = columns.get(name)
         if column is None:
             return ""
-        a1 = cell_a1(row, column)
+        a1 = cell_a1(int(row), column)
         return a1 if tab is None else f"{quote_tab(tab)}!{a1}"
 
 

@@ -263,3 +263,14 @@ def test_a_week_before_the_first_snapshot_says_so(tmp_workdir: Path) -> None:
         "no follower snapshot on or before Monday 2026-10-26 in tab 'Data Followers'"
     )
     assert "no Instagram post dated 2026-10-26 – 2026-11-01" in reasons["interactions"]
+
+
+def test_check_reads_every_month_tab(tmp_workdir: Path) -> None:
+    from postme.doctor import run_checks
+
+    make_planner(tmp_workdir / "planner.xlsx")
+    assert runner.invoke(app, ["init", "--yes", "--path", "planner.xlsx"]).exit_code == 0
+    checks = run_checks(tmp_workdir / "postme.toml", env={}).to_json()["checks"]
+    ok = {c["check"] for c in checks if c["status"] == "ok"}
+    assert {"Tab 'IG Oktober 2026'", "Tab 'IG November 2026'", "Tab 'IG Desember 2026'"} <= ok
+    assert not [c for c in checks if c["status"] == "fail"]
