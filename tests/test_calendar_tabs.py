@@ -70,7 +70,7 @@ def test_row_numbers_of_different_tabs_differ_and_sort_tab_by_tab() -> None:
     assert october != november and len({october, november}) == 2
     assert october == RowNumber(5, "IG Oktober 2026", 0)
     assert october == 5 and int(november) == 5 and str(november) == "5"
-    assert "row {}".format(november) == "row 5 of 'IG November 2026'"  # in messages
+    assert f"row {november}" == "row 5 of 'IG November 2026'"  # in messages
     assert f"{november:d}" == "5"
     assert sorted([RowNumber(3, "b", 1), RowNumber(9, "a", 0)]) == [
         RowNumber(9, "a", 0),
