@@ -18,10 +18,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from postme import __version__
+from postme.cli_help import TranslatedGroup, env_language
 from postme.errors import ConfigError, ExitCode, PostmeError
 from postme.i18n import _, set_language
 
 app = typer.Typer(
+    cls=TranslatedGroup,  # --help in the run's language
     name="postme",
     help="Checks the social media planner against the content policy and posting plan, "
     "collects Instagram figures and writes the weekly analysis back into the spreadsheet.",
@@ -92,7 +94,7 @@ class Context:
         self.as_json = as_json
         self.debug = debug
         self.quiet = quiet
-        self.lang = lang
+        self.lang = lang or env_language()  # --lang, then $POSTME_LANG, then the config
         if lang is not None:
             self._set_lang(lang)
         self.render = render.Renderer(quiet=quiet)
