@@ -95,8 +95,8 @@ class Context:
         self.debug = debug
         self.quiet = quiet
         self.lang = lang or env_language()  # --lang, then $POSTME_LANG, then the config
-        if lang is not None:
-            self._set_lang(lang)
+        if self.lang is not None:
+            self._set_lang(self.lang)
         self.render = render.Renderer(quiet=quiet)
         self._config = config
         self._as_of = as_of

@@ -486,7 +486,8 @@ def run_weekly(
             updated_at=stamp,
         )
         plan_findings(plan, data.tab(tabs.findings), settings, week, validation, slots)
-        missing_tabs = missing_tab_warnings(settings, data.tabs)
+        # Without Instagram this run, a missing metrics tab leaves its figures empty.
+        missing_tabs = missing_tab_warnings(settings, data.tabs) if collection is None else []
         for warning in missing_tabs:
             log.warning("%s", warning)
         reasons = empty_figure_reasons(
