@@ -4,9 +4,14 @@ when asked, add drop-downs to the calendar's status, programme and format column
 Everything the command needs comes from :class:`InitOptions` (the flags); whatever is
 missing is asked through an ``ask`` callable (the CLI passes one built on
 ``typer.prompt``; ``None`` means "no questions": defaults, or an error saying which flag
-to give). The calendar tab and its header row are found in the spreadsheet and the
-columns are matched to the logical fields by their Indonesian or English names; only a
-doubtful match is asked about.
+to give). The calendar's tab (or its month tabs, as a pattern like ``"IG *"``) and header
+row are found in the spreadsheet, the columns matched to the logical fields by their
+Indonesian or English names, the status and format words typed in the calendar placed on
+stages and formats (``postme.planner_words``), and the follower and post figures tabs
+found by their names. A doubtful match, a role no header names and a word that cannot be
+placed are asked about; the whole mapping is shown and needs a yes before anything is
+written. Without questions (``--yes``) unplaced words are listed under
+``[unknown_words]`` for ``postme check`` to show.
 
 Nothing a person typed is changed: the only writes are new tabs (a header row each) and
 data validation rules. The config is validated by loading it back before it is saved.
@@ -293,7 +298,7 @@ class InitResult:
     layout: CalendarLayout
     created_tabs: tuple[str, ...]
     dropdowns: tuple[Dropdown, ...] = ()
-    unknown_programs: tuple[str, ...] = ()  # programmes added from the calendar
+    added_programs: tuple[str, ...] = ()  # the team's programmes found in the calendar
     calendar_tabs: Sequence[str] = ()
     words: PlannerWords | None = None
     figures: Sequence[FiguresTab] = ()
@@ -321,7 +326,7 @@ class InitResult:
                 for d in self.dropdowns
             ],
             "dropdowns_skipped": list(self.skipped_dropdowns),
-            "unknown_programs": list(self.unknown_programs),
+            "added_programs": list(self.added_programs),
         }
 
     def mapping_lines(self) -> list[str]:
@@ -369,10 +374,10 @@ class InitResult:
                     "'postme check' shows them until you place them): {words}"
                 ).format(words=", ".join(f"'{w}'" for w in unknown))
             )
-        if self.unknown_programs:
+        if self.added_programs:
             lines.append(
                 _("Programmes from your calendar, added to the config: {names}.").format(
-                    names=", ".join(self.unknown_programs)
+                    names=", ".join(self.added_programs)
                 )
             )
         found = {f.kind: f.title for f in self.figures}
@@ -516,7 +521,7 @@ def run_init(
         layout=layout,
         created_tabs=created,
         dropdowns=dropdowns,
-        unknown_programs=words.new_programs,
+        added_programs=words.new_programs,
         calendar_tabs=tuple(calendar_titles),
         words=words,
         figures=tuple(figures),
@@ -1274,7 +1279,7 @@ def config_text(
     sheet: Mapping[str, Any],
     layout: CalendarLayout,
     instagram: str | None,
-    unknown_programs: Sequence[str] = (),
+    added_programs: Sequence[str] = (),
     calendar: str | Sequence[str] | None = None,
     header_row: int | None = -1,
     words: PlannerWords | None = None,
@@ -1292,7 +1297,7 @@ def config_text(
         TabNames,
     )
 
-    words = words or PlannerWords(new_programs=tuple(unknown_programs))
+    words = words or PlannerWords(new_programs=tuple(added_programs))
     names = TabNames().model_dump() | (ENGLISH_TAB_NAMES if language == "en" else {})
     found = {f.kind: f for f in figures}
     for kind, tab in found.items():
@@ -1345,25 +1350,6 @@ def validate_config_text(text: str, output: Path, env: Mapping[str, str]) -> Set
             ) from None
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def unknown_programs(
-    rows: Sequence[SheetRow], layout: CalendarLayout, settings: Settings
-) -> tuple[str, ...]:
-    """Programme names typed in the calendar that the config does not know."""
-    from postme.calendar import Vocabulary
-
-    column = layout.column("program")
-    if column is None:
-        return ()
-    known = Vocabulary(settings).programs
-    seen: dict[str, str] = {}
-    for row in rows:
-        value = row.get(column)
-        key = normalize_label(value)
-        if key and key not in known and key not in seen:
-            seen[key] = str(value).strip()
-    return tuple(seen.values())
 
 
 # --- tabs and drop-downs -------------------------------------------------------------------
