@@ -3,6 +3,10 @@ fields, messy values parsed, every unparseable cell kept as a problem with its c
 
 Parsing is cached per distinct string (see ``postme.parsing``), so a 100k-row
 calendar costs one parse per distinct date text, not one per cell.
+
+A calendar may span several tabs (one per month: ``[tabs] calendar = "IG *"``); they are
+read into one :class:`Calendar` whose rows know their tab (:class:`RowNumber`), so a
+finding names ``'IG November 2026'!K34``.
 """
 
 from __future__ import annotations
@@ -10,18 +14,92 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from fnmatch import fnmatchcase
+from typing import Any, TypeVar
 
 from postme.config import CalendarColumns, Settings, Stage
-from postme.errors import ColumnMissing
+from postme.errors import ColumnMissing, TabMissing
 from postme.i18n import _
 from postme.parsing import ParseProblem, normalize_label, parse_date, parse_time, show_value
-from postme.stores.base import Cell, SheetRow, Tab, TabRequest, cell_a1, gc_paused
+from postme.stores.base import (
+    Cell,
+    SheetRow,
+    Tab,
+    TabRequest,
+    cell_a1,
+    find_title,
+    gc_paused,
+    quote_tab,
+)
 
 T = TypeVar("T")
 
 REQUIRED_FIELDS = ("date", "program")
 TEXT_FIELDS = ("title", "caption", "hashtags", "creator", "editor", "verifier", "link", "notes")
+
+
+class RowNumber(int):
+    """The sheet row number of a calendar row read from one of several tabs.
+
+    It prints and computes as the row number people see, but two rows are equal only
+    when their tabs are too, and rows sort tab by tab (in the calendar's tab order): the
+    modules that key findings and matches by row stay right across month tabs.
+    """
+
+    tab: str
+    order: int
+
+    def __new__(cls, number: int, tab: str, order: int = 0) -> RowNumber:
+        row = super().__new__(cls, number)
+        row.tab = tab
+        row.order = order
+        return row
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RowNumber, (int(self), self.tab, self.order))
+
+    def __format__(self, spec: str) -> str:
+        """In a message, the row and its tab: "row 9 of 'IG November 2026'"."""
+        if spec:
+            return format(int(self), spec)
+        return _("{number} of '{tab}'").format(number=int(self), tab=self.tab)
+
+    def _key(self) -> tuple[int, int]:
+        return (self.order, int(self))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowNumber):
+            return int(self) == int(other) and self.tab == other.tab
+        return int(self) == other
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = int.__hash__  # equal rows have equal numbers, so the int hash is right
+
+    def __lt__(self, other: int) -> bool:
+        if isinstance(other, RowNumber):
+            return self._key() < other._key()
+        return int(self) < other
+
+    def __le__(self, other: int) -> bool:
+        return self == other or self < other
+
+    def __gt__(self, other: int) -> bool:
+        return not self <= other
+
+    def __ge__(self, other: int) -> bool:
+        return not self < other
+
+
+def tab_of(row: int) -> str | None:
+    """The tab of a calendar row, when the calendar spans several tabs (else None)."""
+    return row.tab if isinstance(row, RowNumber) else None
+
+
+def row_tab(row: int, settings: Settings) -> str:
+    """The calendar tab a row (of a finding) is on."""
+    return tab_of(row) or calendar_request(settings).title
 
 
 @dataclass(frozen=True)
@@ -57,30 +135,85 @@ class CalendarEntry:
 
 @dataclass(frozen=True)
 class Calendar:
-    tab: str
-    columns: Mapping[str, int]  # logical field → 0-based column
+    tab: str  # the first (or only) tab
+    columns: Mapping[str, int]  # logical field → 0-based column (of the first tab with it)
     entries: tuple[CalendarEntry, ...]
     problems: tuple[FieldProblem, ...] = field(default=())
+    tabs: tuple[str, ...] = ()  # every tab read, in order
+    tab_columns: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # Why a rule or figure is skipped this run (an optional column not found …).
+    warnings: tuple[str, ...] = ()
 
     def cell(self, row: int, name: str) -> str:
-        column = self.columns.get(name)
-        return cell_a1(row, column) if column is not None else ""
+        """``K34``; ``'IG November 2026'!K34`` when the calendar spans several tabs."""
+        tab = tab_of(row)
+        columns = self.columns if tab is None else self.tab_columns.get(tab, {})
+        column = columns.get(name)
+        if column is None:
+            return ""
+        a1 = cell_a1(int(row), column)
+        return a1 if tab is None else f"{quote_tab(tab)}!{a1}"
 
 
-def calendar_request(settings: Settings) -> TabRequest:
+def is_tab_pattern(name: str) -> bool:
+    return any(char in name for char in "*?[")
+
+
+def calendar_tab_titles(wanted: str | Sequence[str], titles: Sequence[str]) -> list[str]:
+    """The calendar tabs among ``titles`` (the spreadsheet's, in its order): ``wanted`` is
+    a title, a list of titles, or patterns like ``"IG *"`` (fnmatch, any case). A title
+    that is not there is kept (reading it says so); a pattern that fits no tab is an
+    error naming the tabs there are."""
+    chosen: list[str] = []
+    for name in [wanted] if isinstance(wanted, str) else wanted:
+        if is_tab_pattern(name):
+            pattern = name.casefold()
+            found = [title for title in titles if fnmatchcase(title.casefold(), pattern)]
+            if not found:
+                raise TabMissing(
+                    _(
+                        "No tab fits [tabs] calendar = '{pattern}' (tabs: {tabs}). Fix the "
+                        'pattern in the config (* stands for any text, e.g. "IG *").'
+                    ).format(pattern=name, tabs=", ".join(f"'{t}'" for t in titles) or "-")
+                )
+        else:
+            found = [find_title(titles, name) or name]
+        chosen.extend(title for title in found if title not in chosen)
+    return chosen
+
+
+def calendar_requests(
+    settings: Settings, list_titles: Callable[[], Sequence[str]]
+) -> list[TabRequest]:
+    """One request per calendar tab; ``list_titles`` (the store's tab list) is called
+    only when the config names a pattern or a list."""
+    wanted = settings.tabs.calendar
+    if isinstance(wanted, str) and not is_tab_pattern(wanted):
+        return [calendar_request(settings)]
+    return [calendar_request(settings, t) for t in calendar_tab_titles(wanted, list_titles())]
+
+
+def calendar_request(settings: Settings, title: str | None = None) -> TabRequest:
     columns = settings.calendar.columns
+    wanted = settings.tabs.calendar
+    if title is None:
+        title = wanted if isinstance(wanted, str) else wanted[0]
     return TabRequest(
-        title=settings.tabs.calendar,
+        title=title,
         header_row=settings.calendar.header_row,
         expected_headers=(columns.date, columns.program),
     )
 
 
-def map_columns(tab: Tab, columns: CalendarColumns) -> dict[str, int]:
+def map_columns(
+    tab: Tab, columns: CalendarColumns, warnings: list[str] | None = None
+) -> dict[str, int]:
     """Logical field → column index. A required or explicitly configured header that
-    is missing is an error naming the headers that were found."""
+    is missing is an error naming the headers that were found; with ``warnings``, a
+    missing optional column is a warning there instead and its rules are skipped."""
     mapping: dict[str, int] = {}
     missing: list[str] = []
+    found = ", ".join(f"'{h}'" for h in tab.headers if h) or "-"
     for name in CalendarColumns.model_fields:
         header = getattr(columns, name)
         if not header:
@@ -88,6 +221,17 @@ def map_columns(tab: Tab, columns: CalendarColumns) -> dict[str, int]:
         index = tab.column_index(header)
         if index is not None:
             mapping[name] = index
+        elif warnings is not None and name not in REQUIRED_FIELDS:
+            if name in columns.model_fields_set:
+                warnings.append(
+                    _(
+                        "Tab '{tab}' row {row}: column '{header}' ({field}) not found, so the "
+                        "rules and figures that need it are skipped this run. Headers found: "
+                        "{found}. Rename the column back or fix [calendar.columns] {field}."
+                    ).format(
+                        tab=tab.title, row=tab.header_row, header=header, field=name, found=found
+                    )
+                )
         elif name in REQUIRED_FIELDS or name in columns.model_fields_set:
             missing.append(header)
     if missing and tab.headers:
@@ -99,7 +243,7 @@ def map_columns(tab: Tab, columns: CalendarColumns) -> dict[str, int]:
                 tab=tab.title,
                 row=tab.header_row,
                 missing=", ".join(f"'{m}'" for m in missing),
-                found=", ".join(f"'{h}'" for h in tab.headers if h) or "-",
+                found=found,
             )
         )
     return mapping
@@ -123,23 +267,69 @@ class Vocabulary:
             self.formats[normalize_label(canonical)] = canonical
             for word in words:
                 self.formats[normalize_label(word)] = canonical
+        # A known word inside a longer label counts ("Sudah Tayang ✅" is "tayang").
+        self.stage_words = WordFinder(self.stages)
+        self.format_words = WordFinder(self.formats)
 
 
-def read_calendar(tab: Tab | None, settings: Settings) -> Calendar:
-    title = settings.tabs.calendar
-    if tab is None or not tab.headers:
-        return Calendar(title, {}, ())
-    columns = map_columns(tab, settings.calendar.columns)
+class WordFinder:
+    """A label → its canonical value: the whole label when it is a known word, else the
+    known word (or words) inside it that starts first, the longest of those."""
+
+    def __init__(self, table: Mapping[str, T]) -> None:
+        self.table = table
+        self.longest = max((len(key.split()) for key in table), default=0)
+
+    def find(self, value: Cell) -> Any:
+        key = normalize_label(value)
+        if key in self.table:
+            return self.table[key]
+        words = key.split()
+        for start in range(len(words)):
+            for size in range(min(self.longest, len(words) - start), 0, -1):
+                found = self.table.get(" ".join(words[start : start + size]))
+                if found is not None:
+                    return found
+        return None
+
+
+def read_calendar(tabs: Tab | Sequence[Tab | None] | None, settings: Settings) -> Calendar:
+    """The calendar from its tab, or from several (month) tabs merged in their order."""
+    listed = [tabs] if tabs is None or isinstance(tabs, Tab) else list(tabs)
+    found = [tab for tab in listed if tab is not None and tab.headers]
+    if not found:
+        first = listed[0].title if listed and listed[0] is not None else None
+        return Calendar(first or calendar_request(settings).title, {}, ())
+    wanted = settings.tabs.calendar
+    # Rows name their tab when there are several tabs, or may be (a list or a pattern).
+    several = len(found) > 1 or not isinstance(wanted, str) or is_tab_pattern(wanted)
     vocabulary = Vocabulary(settings)
     entries: list[CalendarEntry] = []
     problems: list[FieldProblem] = []
+    warnings: list[str] = []
+    tab_columns: dict[str, dict[str, int]] = {}
+    merged: dict[str, int] = {}
     memo: _Memo = {}
     with gc_paused():
-        for row in tab.rows:
-            entry, row_problems = _read_row(row, columns, vocabulary, memo)
-            entries.append(entry)
-            problems.extend(row_problems)
-    return Calendar(tab.title, columns, tuple(entries), tuple(problems))
+        for order, tab in enumerate(found):
+            columns = map_columns(tab, settings.calendar.columns, warnings)
+            tab_columns[tab.title] = columns
+            for name, index in columns.items():
+                merged.setdefault(name, index)
+            for row in tab.rows:
+                number = RowNumber(row.number, tab.title, order) if several else row.number
+                entry, row_problems = _read_row(row, columns, vocabulary, memo, number)
+                entries.append(entry)
+                problems.extend(row_problems)
+    return Calendar(
+        found[0].title,
+        merged,
+        tuple(entries),
+        tuple(problems),
+        tabs=tuple(tab.title for tab in found),
+        tab_columns=tab_columns,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
 
 
 # (parser, type, value) → what the parser gave or the problem it raised. A big calendar
@@ -163,9 +353,16 @@ def _cached(memo: _Memo, parse: Callable[[Cell], T], value: Cell) -> T:
 
 
 def _read_row(
-    row: SheetRow, columns: Mapping[str, int], vocabulary: Vocabulary, memo: _Memo | None = None
+    row: SheetRow,
+    columns: Mapping[str, int],
+    vocabulary: Vocabulary,
+    memo: _Memo | None = None,
+    number: int | None = None,
 ) -> tuple[CalendarEntry, list[FieldProblem]]:
+    """One row; ``number`` is its row as entries carry it (a RowNumber across tabs)."""
     memo = {} if memo is None else memo
+    number = row.number if number is None else number
+    tab = tab_of(number)
     values = row.values
     try:  # rows are padded to the header's width, so this is the usual case
         raw = {name: values[index] for name, index in columns.items()}
@@ -175,7 +372,9 @@ def _read_row(
 
     def problem(rule: str, name: str, message: str) -> None:
         cell = cell_a1(row.number, columns[name])
-        problems.append(FieldProblem(rule, row.number, name, cell, raw[name], message))
+        if tab is not None:
+            cell = f"{quote_tab(tab)}!{cell}"
+        problems.append(FieldProblem(rule, number, name, cell, raw[name], message))
 
     date: dt.date | None = None
     try:
@@ -199,7 +398,7 @@ def _read_row(
                 known=", ".join(sorted(set(vocabulary.programs.values()))),
             ),
         )
-    stage = _lookup(raw.get("status"), vocabulary.stages, memo)
+    stage = _find(raw.get("status"), vocabulary.stage_words, memo)
     if stage is None and raw.get("status") is not None:
         problem(
             "unknown-status",
@@ -208,7 +407,7 @@ def _read_row(
                 value=show_value(raw["status"])
             ),
         )
-    format_ = _lookup(raw.get("format"), vocabulary.formats, memo)
+    format_ = _find(raw.get("format"), vocabulary.format_words, memo)
     if format_ is None and raw.get("format") is not None:
         problem(
             "unknown-format",
@@ -228,8 +427,14 @@ def _read_row(
         for name in TEXT_FIELDS
         if name in raw
     }
-    entry = CalendarEntry(row.number, date, time, program, format_, stage, text, raw)
+    entry = CalendarEntry(number, date, time, program, format_, stage, text, raw)
     return entry, problems
+
+
+def _find(value: Cell, words: WordFinder, memo: _Memo) -> Any:
+    if value is None:
+        return None
+    return _cached(memo, words.find, value)
 
 
 def _lookup(value: Cell, table: Mapping[str, T], memo: _Memo | None = None) -> T | None:

@@ -18,10 +18,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from postme import __version__
+from postme.cli_help import TranslatedGroup, env_language
 from postme.errors import ConfigError, ExitCode, PostmeError
 from postme.i18n import _, set_language
 
 app = typer.Typer(
+    cls=TranslatedGroup,  # --help in the run's language
     name="postme",
     help="Checks the social media planner against the content policy and posting plan, "
     "collects Instagram figures and writes the weekly analysis back into the spreadsheet.",
@@ -92,9 +94,9 @@ class Context:
         self.as_json = as_json
         self.debug = debug
         self.quiet = quiet
-        self.lang = lang
-        if lang is not None:
-            self._set_lang(lang)
+        self.lang = lang or env_language()  # --lang, then $POSTME_LANG, then the config
+        if self.lang is not None:
+            self._set_lang(self.lang)
         self.render = render.Renderer(quiet=quiet)
         self._config = config
         self._as_of = as_of
@@ -108,8 +110,10 @@ class Context:
         set_language(lang)
 
     def load(self) -> None:
-        from postme.config import load_config
+        from postme.config import configured_language, load_config
 
+        if self.lang is None:  # the config's errors in the config's language
+            set_language(configured_language(self._config))
         self.settings = load_config(self._config)
         set_language(self.lang or self.settings.language)
         self.as_of = parse_as_of(self._as_of, self.settings)
@@ -215,7 +219,12 @@ def validate(
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
         result = run_validate(ctx.settings, ctx.as_of, all_rows=all_rows)
         if as_json:
-            ctx.emit_json(result.to_json())
+            from postme.calendar import row_tab
+
+            document = result.to_json()
+            for finding, item in zip(result.findings, document["findings"], strict=True):
+                item["tab"] = row_tab(finding.row, ctx.settings)  # the cell's tab
+            ctx.emit_json(document)
         else:
             ctx.render.validation(result)
         return int(ExitCode.FINDINGS if result.errors else ExitCode.OK)
@@ -329,7 +338,7 @@ def report(
         chosen = parse_week(week) if week else None
         result = run_report(ctx.settings, ctx.as_of, week=chosen, dry_run=dry_run, now=ctx.now)
         if as_json:
-            ctx.emit_json(result.report.to_json())
+            ctx.emit_json(result.report.to_json() | {"reasons": result.reasons})
         else:
             ctx.render.weekly(result)
         return int(result.exit_code)

@@ -50,7 +50,7 @@ def _parse_hhmm(value: object) -> object:
             hours, minutes = value.strip().replace(".", ":").split(":")
             return dt.time(int(hours), int(minutes))
         except ValueError as e:
-            raise ValueError(f"'{value}' is not a time like 19:00") from e
+            raise ValueError(_("'{value}' is not a time like 19:00").format(value=value)) from e
     return value
 
 
@@ -68,14 +68,16 @@ class SheetSettings(_Section):
     @model_validator(mode="after")
     def _target_present(self) -> SheetSettings:
         if self.backend == "xlsx" and self.path is None:
-            raise ValueError("backend 'xlsx' needs path = \"planner.xlsx\"")
+            raise ValueError(_("backend 'xlsx' needs path = \"planner.xlsx\""))
         if self.backend == "gsheets" and not self.spreadsheet:
-            raise ValueError("backend 'gsheets' needs spreadsheet = \"<key or URL>\"")
+            raise ValueError(_("backend 'gsheets' needs spreadsheet = \"<key or URL>\""))
         return self
 
 
 class TabNames(_Section):
-    calendar: str = "Kalender Konten"
+    # One tab, a list of tabs, or a pattern ("IG *": every tab whose title fits, so a new
+    # month's tab is read without editing the config); see postme.calendar.
+    calendar: str | tuple[str, ...] = "Kalender Konten"
     account_metrics: str = "Metrik Akun"
     post_metrics: str = "Metrik Postingan"
     weekly: str = "Analisis Mingguan"
@@ -242,7 +244,11 @@ class PolicySettings(_Section):
     def _known_rules(cls, value: dict[str, Severity]) -> dict[str, Severity]:
         unknown = sorted(set(value) - set(RULE_IDS))
         if unknown:
-            raise ValueError(f"unknown rule {unknown[0]!r}; rules are: {', '.join(RULE_IDS)}")
+            raise ValueError(
+                _("unknown rule '{rule}'; rules are: {rules}").format(
+                    rule=unknown[0], rules=", ".join(RULE_IDS)
+                )
+            )
         return value
 
     @field_validator("required_fields")
@@ -253,7 +259,9 @@ class PolicySettings(_Section):
             for name in fields:
                 if name not in known:
                     raise ValueError(
-                        f"{stage}: unknown field {name!r}; fields are: {sorted(known)}"
+                        _("{stage}: unknown field '{name}'; fields are: {fields}").format(
+                            stage=stage, name=name, fields=", ".join(sorted(known))
+                        )
                     )
         return value
 
@@ -275,7 +283,11 @@ class Slot(_Section):
             if isinstance(item, str):
                 number = weekday_number(item)
                 if number is None:
-                    raise ValueError(f"'{item}' is not a weekday (senin … minggu, monday … sunday)")
+                    raise ValueError(
+                        _("'{day}' is not a weekday (senin … minggu, monday … sunday)").format(
+                            day=item
+                        )
+                    )
                 days.append(number)
             else:
                 days.append(item)
@@ -379,6 +391,45 @@ class ReportSettings(_Section):
     best_time_min_posts: int = Field(default=3, ge=1, le=50)
 
 
+# The names of the tabs and headers postme creates, in an English config.
+ENGLISH_TAB_NAMES = {
+    "account_metrics": "Account Metrics",
+    "post_metrics": "Post Metrics",
+    "weekly": "Weekly Analysis",
+    "by_program": "Programme Analysis",
+    "findings": "Findings",
+}
+ENGLISH_COLUMNS: dict[str, dict[str, str]] = {
+    "account_metrics": {
+        "date": "Date",
+        "followers": "Followers",
+        "following": "Following",
+        "posts": "Posts",
+    },
+    "post_metrics": {
+        "shortcode": "Shortcode",
+        "link": "Link",
+        "posted_at": "Posted At",
+        "type": "Type",
+        "likes": "Likes",
+        "comments": "Comments",
+        "views": "Views",
+        "reach": "Reach",
+        "saves": "Saves",
+        "shares": "Shares",
+        "caption": "Caption",
+        "collected_at": "Collected At",
+    },
+}
+
+
+class UnknownWords(_Section):
+    """Words found in the calendar that ``postme init`` could not place (``check``: ✗)."""
+
+    statuses: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+
+
 class Settings(_Section):
     """The whole validated config. ``source`` is the file it came from."""
 
@@ -402,7 +453,22 @@ class Settings(_Section):
     accounts: tuple[AccountEntry, ...] = ()
     rollup: RollupSettings | None = None
     report: ReportSettings = ReportSettings()
+    unknown_words: UnknownWords = UnknownWords()
     source: Path | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _english_defaults(cls, data: Any) -> Any:
+        """An English config names the tabs and headers postme creates in English."""
+        if not isinstance(data, dict) or data.get("language") != "en":
+            return data
+        data = dict(data)
+        data["tabs"] = ENGLISH_TAB_NAMES | dict(data.get("tabs") or {})
+        for section, columns in ENGLISH_COLUMNS.items():
+            block = dict(data.get(section) or {})
+            block["columns"] = columns | dict(block.get("columns") or {})
+            data[section] = block
+        return data
 
     @field_validator("timezone")
     @classmethod
@@ -411,7 +477,7 @@ class Settings(_Section):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as e:
             raise ValueError(
-                f"unknown timezone {value!r} (e.g. Asia/Jakarta, Asia/Makassar)"
+                _("unknown timezone '{zone}' (e.g. Asia/Jakarta, Asia/Makassar)").format(zone=value)
             ) from e
         return value
 
@@ -421,8 +487,9 @@ class Settings(_Section):
         for slot in self.slots:
             if self.program_named(slot.program) is None:
                 raise ValueError(
-                    f"slots: program {slot.program!r} is not in [[programs]] "
-                    f"(names or aliases: {known})"
+                    _("slots: program '{program}' is not in [[programs]] ({names})").format(
+                        program=slot.program, names=known
+                    )
                 )
         if "cerdik_programs" in self.policy.model_fields_set:
             for name in self.policy.cerdik_programs:
@@ -494,6 +561,17 @@ def find_config(explicit: Path | None = None, env: Mapping[str, str] | None = No
             "or pass --config PATH."
         ).format(paths=", ".join(str(p) for p in candidates))
     )
+
+
+def configured_language(path: Path | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The language a config asks for, read before the config is checked, so that its
+    errors come in the run's language: ``language`` in the file, else "id"."""
+    try:
+        data = tomllib.loads(find_config(path, env).read_text(encoding="utf-8"))
+    except (ConfigError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "id"
+    language = data.get("language")
+    return language if language in ("id", "en") else "id"
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -71,6 +71,7 @@ def run_checks(
     set_language(language or settings.language)
     report.add(_("Config"), "ok", str(settings.source))
     _check_cerdik(report, settings)
+    _check_unknown_words(report, settings)
     if not _check_credentials(report, settings):
         return report
     if _check_sheet(report, settings):
@@ -95,6 +96,23 @@ def _check_cerdik(report: CheckReport, settings: Settings) -> None:
             "in [policy.severity]."
         ),
     )
+
+
+def _check_unknown_words(report: CheckReport, settings: Settings) -> None:
+    """Status and format words ``postme init --yes`` found but could not place."""
+    unknown = settings.unknown_words
+    for words, section in ((unknown.statuses, "statuses"), (unknown.formats, "formats")):
+        if words:
+            report.add(
+                _("Calendar words"),
+                "fail",
+                _("not placed yet: {words}").format(words=", ".join(f"'{w}'" for w in words)),
+                _(
+                    "Add each word to a list under [{section}] in the config and remove it "
+                    "from [unknown_words] {section}."
+                ).format(section=section),
+                ExitCode.USAGE,
+            )
 
 
 def key_file_path(settings: Settings) -> Path:
@@ -159,7 +177,7 @@ def _check_credentials(report: CheckReport, settings: Settings) -> bool:
 
 
 def _check_sheet(report: CheckReport, settings: Settings) -> bool:
-    from postme.calendar import calendar_request, map_columns
+    from postme.calendar import calendar_request, calendar_tab_titles, map_columns
     from postme.jobs import open_store
     from postme.metrics import account_request, post_request
 
@@ -171,32 +189,38 @@ def _check_sheet(report: CheckReport, settings: Settings) -> bool:
         return False
     report.add(_("Spreadsheet"), "ok", store.name)
     tabs = settings.tabs
-    if find_title(titles, tabs.calendar) is None:
-        report.add(
-            _("Tab '{tab}'").format(tab=tabs.calendar),
-            "fail",
-            _("not found; tabs: {tabs}").format(tabs=", ".join(titles)),
-            _("Rename the tab or set [tabs] calendar in the config."),
-            ExitCode.SHEET,
-        )
-        return False
     try:
-        read = store.read(
-            [calendar_request(settings), account_request(settings), post_request(settings)]
-        )
-        calendar_tab = read[tabs.calendar]
-        assert calendar_tab is not None
-        columns = map_columns(calendar_tab, settings.calendar.columns)
+        calendar_titles = calendar_tab_titles(tabs.calendar, titles)
+    except PostmeError as e:
+        report.add(_("Calendar"), "fail", str(e), "", e.exit_code)
+        return False
+    for title in calendar_titles:
+        if find_title(titles, title) is None:
+            report.add(
+                _("Tab '{tab}'").format(tab=title),
+                "fail",
+                _("not found; tabs: {tabs}").format(tabs=", ".join(titles)),
+                _("Rename the tab or set [tabs] calendar in the config."),
+                ExitCode.SHEET,
+            )
+            return False
+    try:
+        calendar_reads = [calendar_request(settings, title) for title in calendar_titles]
+        read = store.read([*calendar_reads, account_request(settings), post_request(settings)])
+        for title in calendar_titles:
+            calendar_tab = read[title]
+            assert calendar_tab is not None
+            columns = map_columns(calendar_tab, settings.calendar.columns)
+            report.add(
+                _("Tab '{tab}'").format(tab=title),
+                "ok",
+                _("header in row {row}, {rows} rows, {n} columns mapped").format(
+                    row=calendar_tab.header_row, rows=len(calendar_tab.rows), n=len(columns)
+                ),
+            )
     except PostmeError as e:
         report.add(_("Columns"), "fail", str(e), "", e.exit_code)
         return False
-    report.add(
-        _("Tab '{tab}'").format(tab=tabs.calendar),
-        "ok",
-        _("header in row {row}, {rows} rows, {n} columns mapped").format(
-            row=calendar_tab.header_row, rows=len(calendar_tab.rows), n=len(columns)
-        ),
-    )
     for title in (tabs.account_metrics, tabs.post_metrics, tabs.weekly, tabs.findings):
         if find_title(titles, title) is not None:
             report.add(_("Tab '{tab}'").format(tab=title), "ok", _("present"))

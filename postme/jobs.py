@@ -13,15 +13,16 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from postme.calendar import Calendar, calendar_request, read_calendar
+from postme.calendar import Calendar, calendar_requests, read_calendar
 from postme.config import ENV_ENDPOINT, Settings
 from postme.errors import ExitCode, InstagramError, LockBusy, NothingCollected
 from postme.i18n import _
 from postme.policy import Finding, ValidationResult, validate
+from postme.reasons import empty_figure_reasons, missing_tab_warnings
 from postme.slots import SlotResult, check_slots
 from postme.stores.base import Cell, Store, Tab, TabRequest, WritePlan
 from postme.stores.upsert import plan_replace
@@ -145,9 +146,11 @@ class SheetData:
 
 
 def read_sheet(store: Store, settings: Settings, extra: Sequence[TabRequest] = ()) -> SheetData:
-    requests = [calendar_request(settings), *extra]
-    tabs = store.read(requests)
-    calendar = read_calendar(tabs[settings.tabs.calendar], settings)
+    calendar_tabs = calendar_requests(settings, store.tab_titles)
+    tabs = store.read([*calendar_tabs, *extra])
+    calendar = read_calendar([tabs[request.title] for request in calendar_tabs], settings)
+    for warning in calendar.warnings:
+        log.warning("%s", warning)
     return SheetData(calendar, tabs)
 
 
@@ -318,6 +321,8 @@ class WeeklyResult:
     store_name: str
     findings_tab: str = "Temuan"
     comments: CommentsResult | None = None  # [comments] register (postme.comments_job)
+    reasons: dict[str, str] = field(default_factory=dict)  # empty figure → why
+    warnings: tuple[str, ...] = ()  # optional columns or tabs the run went without
 
     @property
     def exit_code(self) -> ExitCode:
@@ -339,8 +344,9 @@ class WeeklyResult:
             "validate": self.validation.to_json(),
             "slots": self.slots.to_json(),
             "collect": None if self.collect is None else self.collect.to_json(),
-            "report": self.report.to_json(),
             "comments": None if self.comments is None else self.comments.to_json(),
+            "report": self.report.to_json() | {"reasons": self.reasons},
+            "warnings": list(self.warnings),
             "written": {
                 "store": self.store_name,
                 "dry_run": self.dry_run,
@@ -492,6 +498,18 @@ def run_weekly(
         if comments is not None:
             tab = data.tab(settings.comments.tab)
             comments = plan_comments(plan, tab, comments, settings, as_of)
+        # Without Instagram this run, a missing metrics tab leaves its figures empty.
+        missing_tabs = missing_tab_warnings(settings, data.tabs) if collection is None else []
+        for warning in missing_tabs:
+            log.warning("%s", warning)
+        reasons = empty_figure_reasons(
+            report,
+            settings,
+            data.calendar,
+            followers,
+            data.tab(tabs.account_metrics),
+            data.tab(tabs.post_metrics),
+        )
         if progress:
             progress(_("Writing {n} cells …").format(n=plan.cell_count()))
         if not dry_run:
@@ -515,6 +533,8 @@ def run_weekly(
         store_name=store.name,
         findings_tab=settings.tabs.findings,
         comments=comments,
+        reasons=reasons,
+        warnings=(*data.calendar.warnings, *missing_tabs),
     )
 
 

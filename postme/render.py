@@ -199,6 +199,8 @@ class Renderer:
             if report.best_weekday:
                 table.add_row(_("Best day"), escape(weekday_name(report.best_weekday - 1)))
             out.print(table)
+            for reason in dict.fromkeys(result.reasons.values()):  # why a figure is empty
+                out.print(f"  [dim]– {escape(reason)}[/dim]")
         if result.collect is not None:
             if result.collect.error:
                 self.warning(_("Instagram: {error}").format(error=result.collect.error))

@@ -4,9 +4,14 @@ when asked, add drop-downs to the calendar's status, programme and format column
 Everything the command needs comes from :class:`InitOptions` (the flags); whatever is
 missing is asked through an ``ask`` callable (the CLI passes one built on
 ``typer.prompt``; ``None`` means "no questions": defaults, or an error saying which flag
-to give). The calendar tab and its header row are found in the spreadsheet and the
-columns are matched to the logical fields by their Indonesian or English names; only a
-doubtful match is asked about.
+to give). The calendar's tab (or its month tabs, as a pattern like ``"IG *"``) and header
+row are found in the spreadsheet, the columns matched to the logical fields by their
+Indonesian or English names, the status and format words typed in the calendar placed on
+stages and formats (``postme.planner_words``), and the follower and post figures tabs
+found by their names. A doubtful match, a role no header names and a word that cannot be
+placed are asked about; the whole mapping is shown and needs a yes before anything is
+written. Without questions (``--yes``) unplaced words are listed under
+``[unknown_words]`` for ``postme check`` to show.
 
 Nothing a person typed is changed: the only writes are new tabs (a header row each) and
 data validation rules. The config is validated by loading it back before it is saved.
@@ -20,7 +25,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 from typing import Any, Protocol
@@ -29,7 +34,16 @@ from postme.config import CalendarColumns, Settings, load_config, settings_from_
 from postme.errors import ConfigError
 from postme.i18n import _, set_language
 from postme.parsing import normalize_label
-from postme.stores.base import Cell, NewTab, SheetRow, Store, Tab, TabRequest, WritePlan
+from postme.stores.base import (
+    Cell,
+    NewTab,
+    SheetRow,
+    Store,
+    Tab,
+    TabRequest,
+    WritePlan,
+    find_title,
+)
 
 # Words in the title of a calendar tab, most telling first.
 CALENDAR_TAB_WORDS = ("kalender", "calendar", "planner", "jadwal", "konten", "content")
@@ -78,6 +92,11 @@ FIELD_ALIASES: Mapping[str, tuple[str, ...]] = {
         "programme",
         "program name",
         "series",
+        "pilar konten",
+        "pilar",
+        "content pillar",
+        "pillar",
+        "kategori konten",
     ),
     "format": (
         "format",
@@ -111,6 +130,8 @@ FIELD_ALIASES: Mapping[str, tuple[str, ...]] = {
         "kreator",
         "konten kreator",
         "pic konten",
+        "pic",
+        "pembuat desain",
         "creator",
         "content creator",
         "designer",
@@ -122,6 +143,8 @@ FIELD_ALIASES: Mapping[str, tuple[str, ...]] = {
         "editor",
         "copywriter",
         "caption writer",
+        "penulis naskah",
+        "writer",
     ),
     "verifier": (
         "verifikator",
@@ -132,14 +155,41 @@ FIELD_ALIASES: Mapping[str, tuple[str, ...]] = {
         "verifier",
         "approver",
         "reviewer",
+        "cek akhir",
+        "final check",
+        "acc",
+        "approval",
+        "pemeriksa akhir",
+        "diperiksa oleh",
+        "verified by",
     ),
-    "status": ("status", "status konten", "status posting", "progres", "progress"),
-    "link": ("link", "tautan", "url", "link postingan", "link post", "link instagram", "permalink"),
+    "status": (
+        "status",
+        "status konten",
+        "status posting",
+        "status upload",
+        "status tayang",
+        "progres",
+        "progress",
+    ),
+    "link": (
+        "link",
+        "tautan",
+        "url",
+        "link postingan",
+        "link post",
+        "link instagram",
+        "permalink",
+        "link upload",
+        "link konten",
+    ),
     "notes": ("catatan", "keterangan lain", "catatan tambahan", "notes", "note", "remarks"),
 }
 FIELDS: tuple[str, ...] = tuple(CalendarColumns.model_fields)
 REQUIRED = ("date", "program")
 DROPDOWN_FIELDS = ("status", "program", "format")
+# Roles asked about when no header names them (and a column is left unnamed).
+ASKED_ROLES = ("creator", "editor", "verifier", "status", "link")
 
 SURE, PARTIAL, FUZZY = 3, 2, 1
 
@@ -248,29 +298,47 @@ class InitResult:
     layout: CalendarLayout
     created_tabs: tuple[str, ...]
     dropdowns: tuple[Dropdown, ...] = ()
-    unknown_programs: tuple[str, ...] = ()
+    added_programs: tuple[str, ...] = ()  # the team's programmes found in the calendar
+    calendar_tabs: Sequence[str] = ()
+    words: PlannerWords | None = None
+    figures: Sequence[FiguresTab] = ()
+    skipped_dropdowns: tuple[str, ...] = ()  # columns that already had a validation
 
     def to_json(self) -> dict[str, Any]:
+        words = self.words or PlannerWords()
         return {
             "config": str(self.config_path),
             "calendar_tab": self.layout.tab,
+            "calendar": self.settings.tabs.calendar,
+            "calendar_tabs": list(self.calendar_tabs or (self.layout.tab,)),
             "header_row": self.layout.header_row,
             "columns": {m.field: m.header for m in self.layout.matches},
+            "statuses": dict(words.statuses),
+            "formats": dict(words.formats),
+            "unknown_words": {
+                "statuses": list(words.unknown_statuses),
+                "formats": list(words.unknown_formats),
+            },
+            "figures_tabs": {f.kind: f.title for f in self.figures},
             "created_tabs": list(self.created_tabs),
             "dropdowns": [
                 {"field": d.field, "header": d.header, "values": list(d.values)}
                 for d in self.dropdowns
             ],
-            "unknown_programs": list(self.unknown_programs),
+            "dropdowns_skipped": list(self.skipped_dropdowns),
+            "added_programs": list(self.added_programs),
         }
 
-    def summary(self) -> list[str]:
-        """Lines for the person, in the current language."""
+    def mapping_lines(self) -> list[str]:
+        """The whole mapping, as shown before anything is written and after."""
+        tabs = self.settings.tabs
+        calendar = tabs.calendar if isinstance(tabs.calendar, str) else ", ".join(tabs.calendar)
         lines = [
-            _("Config written to {path}.").format(path=self.config_path),
-            _("Calendar: tab '{tab}', header in row {row}.").format(
-                tab=self.layout.tab, row=self.layout.header_row
-            ),
+            _("Calendar: [tabs] calendar = '{value}' ({tabs}), header in row {row}.").format(
+                value=calendar,
+                tabs=", ".join(f"'{t}'" for t in self.calendar_tabs or (self.layout.tab,)),
+                row=self.layout.header_row,
+            )
         ]
         for match in self.layout.matches:
             if match.header:
@@ -286,6 +354,52 @@ class InitResult:
                     fields=", ".join(missing)
                 )
             )
+        words = self.words or PlannerWords()
+        for label, placed in (
+            (_("Status words"), words.statuses),
+            (_("Format words"), words.formats),
+        ):
+            if placed:
+                lines.append(
+                    "{label}: {words}".format(
+                        label=label,
+                        words=", ".join(f"'{w}' → {c}" for w, c in placed.items()),
+                    )
+                )
+        unknown = [*words.unknown_statuses, *words.unknown_formats]
+        if unknown:
+            lines.append(
+                _(
+                    "Words postme could not place (listed under [unknown_words]; "
+                    "'postme check' shows them until you place them): {words}"
+                ).format(words=", ".join(f"'{w}'" for w in unknown))
+            )
+        if self.added_programs:
+            lines.append(
+                _("Programmes from your calendar, added to the config: {names}.").format(
+                    names=", ".join(self.added_programs)
+                )
+            )
+        found = {f.kind: f.title for f in self.figures}
+        for kind, title, what in (
+            ("account_metrics", tabs.account_metrics, _("followers")),
+            ("post_metrics", tabs.post_metrics, _("post figures")),
+        ):
+            if kind in found:
+                lines.append(_("Tab of {what}: '{tab}'.").format(what=what, tab=title))
+            else:
+                lines.append(
+                    _(
+                        "No tab of {what} found in the spreadsheet: postme creates an empty "
+                        "'{tab}' (type the figures there, or run 'postme collect')."
+                    ).format(what=what, tab=title)
+                )
+        return lines
+
+    def summary(self) -> list[str]:
+        """Lines for the person, in the current language."""
+        lines = [_("Config written to {path}.").format(path=self.config_path)]
+        lines += self.mapping_lines()
         if self.created_tabs:
             lines.append(
                 _("Tabs created: {tabs}.").format(
@@ -300,12 +414,11 @@ class InitResult:
                     header=dropdown.header, values=", ".join(dropdown.values)
                 )
             )
-        if self.unknown_programs:
+        for header in self.skipped_dropdowns:
             lines.append(
-                _(
-                    "Programmes in the calendar that the config does not know: {names}. "
-                    "Add them under [[programs]] in {path} if they are real programmes."
-                ).format(names=", ".join(self.unknown_programs), path=self.config_path)
+                _("Column '{header}' already has a drop-down or validation: left as it is.").format(
+                    header=header
+                )
             )
         lines.append(_("Next: run 'postme check', then 'postme weekly --dry-run'."))
         return lines
@@ -321,8 +434,10 @@ def run_init(
     env: Mapping[str, str] | None = None,
     store: Store | None = None,
 ) -> InitResult:
-    """Ask what is missing, read the calendar, write the config, create the tabs and (when
-    asked) the drop-downs. ``store`` replaces the one the answers point at (tests)."""
+    """Ask what is missing, read the calendar (headers and values) and the figures tabs,
+    show the whole mapping and (when asking) wait for a yes, then write the config,
+    create the tabs and (when asked) the drop-downs. ``store`` replaces the one the
+    answers point at (tests)."""
     env = os.environ if env is None else env
     output = options.output
     if output.is_dir():
@@ -345,10 +460,19 @@ def run_init(
         store = open_store(draft)
 
     titles = store.tab_titles()
-    tab_title = choose_calendar_tab(titles, draft.tabs.calendar, options.tab, ask)
-    tab = store.read([TabRequest(title=tab_title, header_row=1)])[tab_title]
-    assert tab is not None  # required=True: a missing tab raised
-    layout = confirm_layout(detect_layout(tab), ask)
+    calendar_value, calendar_titles = choose_calendar_tabs(
+        titles, calendar_name(draft), options.tab, ask
+    )
+    read = store.read([TabRequest(title=title, header_row=1) for title in calendar_titles])
+    tabs = [tab for title in calendar_titles if (tab := read[title]) is not None]
+    layout = confirm_layout(detect_layout(tabs[0]), ask)
+    header_rows = {layout.header_row} | {
+        found.header_row for tab in tabs[1:] if (found := find_header(tab)) is not None
+    }
+    header_row = layout.header_row if len(header_rows) == 1 else None
+    rows = [row for tab in tabs for row in _rows_below(tab, _header_row_of(tab, layout))]
+    words = read_words(rows, layout, draft, ask)
+    figures = find_figures_tabs(store, titles, calendar_titles)
 
     instagram = _instagram_answer(options.instagram, ask)
     dropdowns_wanted = options.dropdowns
@@ -364,30 +488,31 @@ def run_init(
             )
         )
 
-    rows = _rows_below(tab, layout.header_row)
     text = config_text(
         language=language,
         sheet=_relative_sheet(sheet, base),
         layout=layout,
         instagram=instagram,
-        unknown_programs=(),
+        calendar=calendar_value,
+        header_row=header_row,
+        words=words,
+        figures=figures,
     )
     settings = validate_config_text(text, output, env)
-    unknown = unknown_programs(rows, layout, settings)
-    if unknown:
-        text = config_text(
-            language=language,
-            sheet=_relative_sheet(sheet, base),
-            layout=layout,
-            instagram=instagram,
-            unknown_programs=unknown,
-        )
-        settings = validate_config_text(text, output, env)
+    preview = InitResult(
+        output, settings, layout, (), (), words.new_programs, calendar_titles, words, figures
+    )
+    if ask is not None:
+        lines = preview.mapping_lines()
+        question = "\n".join([*lines, _("Write this config and create the tabs? (y/n)")])
+        if not _yes(ask(question, (), "y")):
+            raise ConfigError(_("Nothing was written. Run 'postme init' again to change it."))
 
     created = create_tool_tabs(store, settings, titles)
     dropdowns: tuple[Dropdown, ...] = ()
+    skipped: tuple[str, ...] = ()
     if dropdowns_wanted:
-        dropdowns = add_dropdowns(store, layout, rows, settings)
+        dropdowns, skipped = add_dropdowns(store, layout, rows, settings, calendar_titles)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     return InitResult(
@@ -396,8 +521,150 @@ def run_init(
         layout=layout,
         created_tabs=created,
         dropdowns=dropdowns,
-        unknown_programs=unknown,
+        added_programs=words.new_programs,
+        calendar_tabs=tuple(calendar_titles),
+        words=words,
+        figures=tuple(figures),
+        skipped_dropdowns=skipped,
     )
+
+
+def calendar_name(settings: Settings) -> str:
+    wanted = settings.tabs.calendar
+    return wanted if isinstance(wanted, str) else wanted[0]
+
+
+def _header_row_of(tab: Tab, layout: CalendarLayout) -> int:
+    if tab.title == layout.tab:
+        return layout.header_row
+    found = find_header(tab)
+    return layout.header_row if found is None else found.header_row
+
+
+def choose_calendar_tabs(
+    titles: Sequence[str], preferred: str, given: str | None = None, ask: Ask | None = None
+) -> tuple[str | list[str], list[str]]:
+    """The calendar's tabs: (the value for ``[tabs] calendar``, the titles). One tab per
+    month (``IG Oktober 2026``, ``IG November 2026`` …) gives a pattern (``"IG *"``)."""
+    from postme.calendar import calendar_tab_titles, is_tab_pattern
+    from postme.planner_words import month_tab_group
+
+    if given is not None and is_tab_pattern(given):
+        return given, calendar_tab_titles(given, titles)
+    if given is None and find_title(titles, preferred) is None:
+        group = month_tab_group(titles)
+        if group is not None:
+            return group
+    title = choose_calendar_tab(titles, preferred, given, ask)
+    return title, [title]
+
+
+STAGE_CHOICES = ("planned", "in_production", "ready_for_review", "approved", "published")
+FORMAT_CHOICES = ("photo", "carousel", "video", "reels", "live", "story")
+
+
+def read_words(
+    rows: Sequence[SheetRow], layout: CalendarLayout, settings: Settings, ask: Ask | None
+) -> PlannerWords:
+    """Every status and format word typed in the calendar placed on a stage or format
+    (the config's words, the common synonyms, a known word inside a longer label); a word
+    that cannot be placed is asked about, or (without ``ask``) listed as unknown. Programme
+    names the config does not know become programmes of their own."""
+    from postme.calendar import Vocabulary
+    from postme.planner_words import FORMAT_SYNONYMS, STATUS_SYNONYMS, place_words
+
+    vocabulary = Vocabulary(settings)
+
+    def values(name: str) -> list[Cell]:
+        column = layout.column(name)
+        return [] if column is None else [row.get(column) for row in rows]
+
+    statuses = place_words(values("status"), vocabulary.stages, STATUS_SYNONYMS)
+    formats = place_words(values("format"), vocabulary.formats, FORMAT_SYNONYMS)
+    placed_statuses = dict(statuses.placed)
+    placed_formats = dict(formats.placed)
+    unknown_statuses: list[str] = []
+    unknown_formats: list[str] = []
+    for word in statuses.unknown:
+        stage = _ask_word(ask, word, _("status"), (*STAGE_CHOICES, "cancelled"))
+        if stage is None:
+            unknown_statuses.append(word)
+        else:
+            placed_statuses[word] = stage
+    for word in formats.unknown:
+        format_ = _ask_word(ask, word, _("format"), FORMAT_CHOICES)
+        if format_ is None:
+            unknown_formats.append(word)
+        else:
+            placed_formats[word] = format_
+
+    program_values = [v for v in values("program") if normalize_label(v)]
+    known = vocabulary.programs
+    used = {known[normalize_label(v)] for v in program_values if normalize_label(v) in known}
+    new: dict[str, str] = {}
+    for value in program_values:
+        key = normalize_label(value)
+        if key not in known and key not in new:
+            new[key] = str(value).strip()
+    # The greeting programme stays: the health-day reminders ask for its rows.
+    used.add(settings.schedule.greeting_program)
+    kept = None if not program_values else tuple(n for n, *_rest in TEMPLATE_PROGRAMS if n in used)
+    return PlannerWords(
+        statuses=placed_statuses,
+        formats=placed_formats,
+        unknown_statuses=tuple(unknown_statuses),
+        unknown_formats=tuple(unknown_formats),
+        new_programs=tuple(new.values()),
+        kept_programs=kept,
+    )
+
+
+def _ask_word(ask: Ask | None, word: str, what: str, choices: Sequence[str]) -> str | None:
+    if ask is None:
+        return None
+    question = _(
+        "The calendar has the {what} '{word}', which postme does not know. What does it mean? "
+        "(number or name; '-' to leave it unknown)"
+    ).format(what=what, word=word)
+    return choose(ask, question, choices, None, allow_none=True)
+
+
+def find_figures_tabs(
+    store: Store, titles: Sequence[str], calendar_titles: Sequence[str]
+) -> list[FiguresTab]:
+    """The team's own follower and post figures tabs (``Data Followers``, ``Insight
+    Postingan`` …), with their header row and columns; a tab whose header names neither a
+    date and a follower count nor likes and comments is not used."""
+    from postme.planner_words import (
+        ACCOUNT_HEADER_WORDS,
+        FOLLOWER_TAB_WORDS,
+        POST_HEADER_WORDS,
+        POST_TAB_WORDS,
+        find_figures_tab,
+    )
+
+    taken = list(calendar_titles)
+    post_title = find_figures_tab(titles, POST_TAB_WORDS, taken)
+    if post_title:
+        taken.append(post_title)
+    account_title = find_figures_tab(titles, FOLLOWER_TAB_WORDS, taken)
+    wanted = [
+        ("account_metrics", account_title, ACCOUNT_HEADER_WORDS, ("date", "followers")),
+        ("post_metrics", post_title, POST_HEADER_WORDS, ("likes", "comments")),
+    ]
+    requests = [TabRequest(title, header_row=1) for _k, title, _t, _r in wanted if title]
+    if not requests:
+        return []
+    read = store.read(requests)
+    found = []
+    for kind, title, table, required in wanted:
+        tab = read.get(title) if title else None
+        layout = None if tab is None else find_header(tab, table, required)
+        if layout is None or not all(layout.header(name) for name in required):
+            continue
+        columns = {m.field: m.header for m in layout.matches if m.header}
+        found.append(FiguresTab(kind, layout.tab, layout.header_row, columns))
+    return found
 
 
 # --- questions -----------------------------------------------------------------------------
@@ -481,20 +748,23 @@ def _sheet_answers(options: InitOptions, ask: Ask | None, base: Path) -> dict[st
         else:
             raise ConfigError(_("Say where the planner is: --path FILE.xlsx or --spreadsheet URL."))
     if backend == "xlsx":
-        path = options.path
-        if path is None:
-            if ask is None:
-                raise ConfigError(_("--store xlsx needs --path FILE.xlsx."))
-            answer = ask(_("Path of the Excel workbook (.xlsx)"), (), None).strip().strip('"')
+        if options.path is not None:
+            problem = workbook_problem(options.path)
+            if problem:
+                raise ConfigError(problem)
+            return {"backend": "xlsx", "path": str(options.path.expanduser().resolve())}
+        if ask is None:
+            raise ConfigError(_("--store xlsx needs --path FILE.xlsx."))
+        question = _("Path of the Excel workbook (.xlsx)")
+        for _attempt in range(5):
+            answer = clean_path(ask(question, (), None))
             if not answer:
                 raise ConfigError(_("No workbook given. Run 'postme init' again."))
-            path = Path(answer)
-        path = path.expanduser().resolve()
-        if not path.is_file():
-            raise ConfigError(
-                _("Workbook {path} does not exist. Check the path and run again.").format(path=path)
-            )
-        return {"backend": "xlsx", "path": str(path)}
+            problem = workbook_problem(Path(answer))
+            if not problem:
+                return {"backend": "xlsx", "path": str(Path(answer).expanduser().resolve())}
+            question = problem + " " + _("Path of the Excel workbook (.xlsx)")
+        raise ConfigError(problem)
     spreadsheet = options.spreadsheet
     if spreadsheet is None:
         if ask is None:
@@ -513,7 +783,7 @@ def _sheet_answers(options: InitOptions, ask: Ask | None, base: Path) -> dict[st
             (),
             "",
         ).strip()
-        key_file = Path(answer.strip('"')) if answer else None
+        key_file = Path(clean_path(answer)) if answer else None
     if key_file is not None:
         resolved = key_file.expanduser().resolve()
         if not resolved.is_file():
@@ -524,6 +794,36 @@ def _sheet_answers(options: InitOptions, ask: Ask | None, base: Path) -> dict[st
             )
         sheet["key_file"] = str(resolved)
     return sheet
+
+
+def clean_path(answer: str) -> str:
+    """A path as typed or drag-and-dropped: spaces and the quotes a terminal adds
+    around a path with spaces ('…' or "…") removed."""
+    text = answer.strip()
+    while len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    return text
+
+
+def workbook_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be the planner workbook, in plain words; None when it can."""
+    resolved = path.expanduser().resolve()
+    suffix = resolved.suffix.casefold()
+    if suffix in (".xls", ".ods", ".csv"):
+        kinds = {
+            ".xls": _("an old Excel file (.xls)"),
+            ".ods": _("a LibreOffice file (.ods)"),
+            ".csv": _("a CSV text file (.csv), which has only one tab and no formats"),
+        }
+        return _(
+            "{path} is {kind}. postme reads Excel workbooks (.xlsx). Open the file in Excel or "
+            "LibreOffice, choose File → Save As → Excel Workbook (.xlsx), and give that file."
+        ).format(path=resolved, kind=kinds[suffix])
+    if not resolved.is_file():
+        return _("Workbook {path} does not exist. Check the path and run again.").format(
+            path=resolved
+        )
+    return None
 
 
 def _instagram_answer(username: str | None, ask: Ask | None) -> str | None:
@@ -578,10 +878,14 @@ def choose_calendar_tab(
 
 def match_score(header: str, name: str) -> int:
     """How well ``header`` names the field ``name``: SURE, PARTIAL, FUZZY or 0."""
+    return alias_score(header, FIELD_ALIASES[name])
+
+
+def alias_score(header: str, aliases: Sequence[str]) -> int:
+    """How well ``header`` is one of ``aliases``: SURE, PARTIAL, FUZZY or 0."""
     text = normalize_label(header)
     if not text:
         return 0
-    aliases = FIELD_ALIASES[name]
     if text in aliases:
         return SURE
     words = text.split()
@@ -597,14 +901,18 @@ def match_score(header: str, name: str) -> int:
     return 0
 
 
-def propose_columns(headers: Sequence[str]) -> tuple[FieldMatch, ...]:
-    """The best column for each field: strongest matches first, each column used once."""
+def propose_columns(
+    headers: Sequence[str], table: Mapping[str, Sequence[str]] = FIELD_ALIASES
+) -> tuple[FieldMatch, ...]:
+    """The best column for each field of ``table``: strongest matches first, each column
+    used once."""
+    names = tuple(table)
     scored = sorted(
         (
-            (-score, column, FIELDS.index(name), name)
+            (-score, column, names.index(name), name)
             for column, header in enumerate(headers)
-            for name in FIELDS
-            if (score := match_score(header, name))
+            for name in names
+            if (score := alias_score(header, table[name]))
         )
     )
     taken_fields: dict[str, tuple[int, int]] = {}
@@ -615,7 +923,7 @@ def propose_columns(headers: Sequence[str]) -> tuple[FieldMatch, ...]:
         taken_fields[name] = (column, -negative)
         taken_columns.add(column)
     matches = []
-    for name in FIELDS:
+    for name in names:
         if name in taken_fields:
             column, score = taken_fields[name]
             matches.append(FieldMatch(name, headers[column], column, score == SURE))
@@ -624,11 +932,13 @@ def propose_columns(headers: Sequence[str]) -> tuple[FieldMatch, ...]:
     return tuple(matches)
 
 
-def _layout_score(matches: Sequence[FieldMatch]) -> tuple[int, int]:
+def _layout_score(
+    matches: Sequence[FieldMatch], required: Sequence[str] = REQUIRED
+) -> tuple[int, int]:
     """Rows with both required columns first, then the most (and surest) matches."""
     found = {m.field for m in matches if m.header}
     return (
-        len(set(REQUIRED) & found),
+        len(set(required) & found),
         sum(2 if m.sure else 1 for m in matches if m.header),
     )
 
@@ -637,21 +947,9 @@ def detect_layout(tab: Tab) -> CalendarLayout:
     """Find the header row among the first rows of ``tab`` (read with header_row=1, so
     title rows above the header are among its rows) and propose the columns. A required
     column that is not found is left for :func:`confirm_layout` to ask about."""
-    candidates: list[tuple[int, tuple[str, ...]]] = []
-    if tab.headers:
-        candidates.append((tab.header_row, tab.headers))
-    for row in tab.rows:
-        if row.number > HEADER_SEARCH_ROWS:
-            break
-        candidates.append((row.number, _header_texts(row)))
-    best: tuple[tuple[int, int], int, tuple[str, ...], tuple[FieldMatch, ...]] | None = None
-    for number, headers in candidates:
-        matches = propose_columns(headers)
-        score = _layout_score(matches)
-        if score[1] and (best is None or score > best[0]):
-            best = (score, number, headers, matches)
-    if best is None:
-        first = candidates[0][1] if candidates else ()
+    found = find_header(tab)
+    if found is None:
+        first = tab.headers or (_header_texts(tab.rows[0]) if tab.rows else ())
         raise ConfigError(
             _(
                 "Tab '{tab}': no row in the first {n} rows looks like a header with a date "
@@ -663,6 +961,29 @@ def detect_layout(tab: Tab) -> CalendarLayout:
                 found=", ".join(f"'{h}'" for h in first if h) or "-",
             )
         )
+    return found
+
+
+def find_header(
+    tab: Tab, table: Mapping[str, Sequence[str]] = FIELD_ALIASES, required: Sequence[str] = REQUIRED
+) -> CalendarLayout | None:
+    """The row among the first rows of ``tab`` that names the most fields of ``table``
+    (the ``required`` ones first), with its proposed columns; None when no row names any."""
+    candidates: list[tuple[int, tuple[str, ...]]] = []
+    if tab.headers:
+        candidates.append((tab.header_row, tab.headers))
+    for row in tab.rows:
+        if row.number > HEADER_SEARCH_ROWS:
+            break
+        candidates.append((row.number, _header_texts(row)))
+    best: tuple[tuple[int, int], int, tuple[str, ...], tuple[FieldMatch, ...]] | None = None
+    for number, headers in candidates:
+        matches = propose_columns(headers, table)
+        score = _layout_score(matches, required)
+        if score[1] and (best is None or score > best[0]):
+            best = (score, number, headers, matches)
+    if best is None:
+        return None
     _score, number, headers, matches = best
     return CalendarLayout(tab.title, number, headers, matches)
 
@@ -680,9 +1001,13 @@ def confirm_layout(layout: CalendarLayout, ask: Ask | None) -> CalendarLayout:
     named = [h for h in layout.headers if h]
     matches: list[FieldMatch] = []
     used: set[int] = set()
-    for match in layout.matches:
-        needs_question = (match.header is not None and not match.sure) or (
-            match.header is None and match.field in REQUIRED
+    for position, match in enumerate(layout.matches):
+        later = {m.column for m in layout.matches[position + 1 :] if m.column is not None}
+        free = [i for i, h in enumerate(layout.headers) if h and i not in used | later]
+        needs_question = (
+            (match.header is not None and not match.sure)
+            or (match.header is None and match.field in REQUIRED)
+            or (match.header is None and match.field in ASKED_ROLES and bool(free))
         )
         if needs_question and ask is not None:
             question = _(
@@ -807,14 +1132,107 @@ def _columns_block(layout: CalendarLayout) -> str:
     return "\n".join(lines)
 
 
-def _programs_note(unknown: Sequence[str]) -> str:
-    if not unknown:
+def _toml_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(_toml(v) for v in values) + "]"
+
+
+# The programmes and slots of the template (the demo Puskesmas's): kept when the
+# calendar uses the programme, or when it has no programme typed yet.
+TEMPLATE_PROGRAMS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
+    ("SIKAKUNG", ("dokumentasi kegiatan",), ("photo", "carousel", "video", "reels"), ()),
+    ("Obral Ketan", ("obrolan seputar kesehatan",), ("live",), ()),
+    ("Nice to Know", ("ntk", "tips kesehatan"), ("photo", "carousel", "reels"), ()),
+    ("Konde Emas", ("konten edukasi germas",), (), ("#Germas",)),
+    ("Info Grafis", ("infografis",), ("photo", "carousel"), ()),
+    ("Ucapan Hari Besar", ("ucapan", "ucapan hari kesehatan"), ("photo",), ()),
+)
+TEMPLATE_SLOTS = (
+    ("Nice to Know", ("senin", "kamis"), "19:00"),
+    ("Konde Emas", ("rabu",), "19:00"),
+    ("Obral Ketan", ("jumat",), "15:00"),
+    ("SIKAKUNG", ("selasa", "sabtu"), "10:00"),
+    ("Info Grafis", ("minggu",), "08:00"),
+)
+
+
+def template_programs(kept: Sequence[str] | None) -> list[dict[str, Any]]:
+    """The template's programmes, only those named in ``kept`` (None: all)."""
+    return [
+        {"name": name, "aliases": aliases, "formats": formats, "hashtags": hashtags}
+        for name, aliases, formats, hashtags in TEMPLATE_PROGRAMS
+        if kept is None or name in kept
+    ]
+
+
+def _programs_block(programs: Sequence[Mapping[str, Any]]) -> str:
+    blocks = []
+    for program in programs:
+        lines = ["[[programs]]", f"name = {_toml(program['name'])}"]
+        for key in ("aliases", "formats", "hashtags"):
+            if program.get(key):
+                lines.append(f"{key} = {_toml_list(program[key])}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _slots_block(programs: Sequence[str]) -> str:
+    blocks = [
+        f"[[slots]]\nprogram = {_toml(name)}\ndays = {_toml_list(days)}\ntime = {_toml(time)}"
+        for name, days, time in TEMPLATE_SLOTS
+        if name in programs
+    ]
+    if not blocks:
+        return (
+            '# [[slots]]\n# program = "Nice to Know"\n# days = ["senin", "kamis"]\n# time = "19:00"'
+        )
+    return "\n\n".join(blocks)
+
+
+def _words_block(defaults: Mapping[Any, Sequence[str]], added: Mapping[str, str]) -> str:
+    """``stage = [words]``: the defaults, then the team's own words placed by init."""
+    lines = []
+    for canonical, words in defaults.items():
+        known = {normalize_label(w) for w in words}
+        extra = [w for w, c in added.items() if c == canonical and normalize_label(w) not in known]
+        lines.append(f"{canonical} = {_toml_list([*words, *extra])}")
+    return "\n".join(lines)
+
+
+def _unknown_block(statuses: Sequence[str], formats: Sequence[str]) -> str:
+    if not statuses and not formats:
         return ""
-    names = ", ".join(_toml(n) for n in unknown)
     return (
-        "\n# Found in the calendar but not listed above: "
-        f"{names}.\n# Add each real programme as a [[programs]] entry (or as an alias of one)."
+        "\n# Words in your calendar postme could not place (`postme check` shows them as ✗):\n"
+        "# add each to a list above, then remove it here.\n"
+        f"[unknown_words]\nstatuses = {_toml_list(statuses)}\nformats = {_toml_list(formats)}\n"
     )
+
+
+def _tabs_block(calendar: str | Sequence[str], names: Mapping[str, str]) -> str:
+    value = _toml(calendar) if isinstance(calendar, str) else _toml_list(calendar)
+    lines = [f"calendar = {value}"]
+    notes = {
+        "account_metrics": "followers per date (you may type rows; collect adds)",
+        "post_metrics": "one row per post (collect upserts by shortcode)",
+        "weekly": "written by postme: one row per ISO week",
+        "by_program": "written by postme: one row per week and programme",
+        "findings": "written by postme: findings of the latest run",
+    }
+    for key, note in notes.items():
+        lines.append(f"{key} = {_toml(names[key])}  # {note}")
+    return "\n".join(lines)
+
+
+def _figures_block(section: str, found: FiguresTab | None, columns: Mapping[str, str]) -> str:
+    lines = []
+    if found is not None and found.header_row is not None:
+        lines.append(f"header_row = {found.header_row}")
+    lines.append("")
+    lines.append(f"[{section}.columns]")
+    for name, header in columns.items():
+        mine = found.columns.get(name) if found is not None else None
+        lines.append(f"{name} = {_toml(mine or header)}")
+    return "\n".join(lines).lstrip("\n")
 
 
 def _instagram_block(username: str | None) -> str:
@@ -833,23 +1251,80 @@ def _instagram_block(username: str | None) -> str:
     )
 
 
+@dataclass(frozen=True)
+class FiguresTab:
+    """A tab of follower or post figures found in the planner, with its columns."""
+
+    kind: str  # "account_metrics" or "post_metrics"
+    title: str
+    header_row: int | None
+    columns: Mapping[str, str]  # logical field → the team's header
+
+
+@dataclass(frozen=True)
+class PlannerWords:
+    """The status, format and programme words of the calendar, as init placed them."""
+
+    statuses: Mapping[str, str] = field(default_factory=dict)  # typed word → stage
+    formats: Mapping[str, str] = field(default_factory=dict)  # typed word → format
+    unknown_statuses: tuple[str, ...] = ()
+    unknown_formats: tuple[str, ...] = ()
+    new_programs: tuple[str, ...] = ()
+    kept_programs: tuple[str, ...] | None = None  # template programmes kept (None: all)
+
+
 def config_text(
     *,
     language: str,
     sheet: Mapping[str, Any],
     layout: CalendarLayout,
     instagram: str | None,
-    unknown_programs: Sequence[str] = (),
+    added_programs: Sequence[str] = (),
+    calendar: str | Sequence[str] | None = None,
+    header_row: int | None = -1,
+    words: PlannerWords | None = None,
+    figures: Sequence[FiguresTab] = (),
 ) -> str:
     """The whole postme.toml: every section of config.example.toml, commented, with the
-    chosen values filled in."""
+    chosen values filled in (``header_row`` None: found in each tab)."""
+    from postme.config import (
+        DEFAULT_FORMATS,
+        DEFAULT_STATUSES,
+        ENGLISH_COLUMNS,
+        ENGLISH_TAB_NAMES,
+        AccountColumns,
+        PostColumns,
+        TabNames,
+    )
+
+    words = words or PlannerWords(new_programs=tuple(added_programs))
+    names = TabNames().model_dump() | (ENGLISH_TAB_NAMES if language == "en" else {})
+    found = {f.kind: f for f in figures}
+    for kind, tab in found.items():
+        names[kind] = tab.title
+    account_columns = AccountColumns().model_dump()
+    post_columns = PostColumns().model_dump()
+    if language == "en":
+        account_columns |= ENGLISH_COLUMNS["account_metrics"]
+        post_columns |= ENGLISH_COLUMNS["post_metrics"]
+    programs = template_programs(words.kept_programs)
+    programs += [{"name": name} for name in words.new_programs]
+    row = layout.header_row if header_row == -1 else header_row
     return CONFIG_TEMPLATE.substitute(
         language=_toml(language),
         sheet_block=_sheet_block(sheet),
-        calendar_tab=_toml(layout.tab),
-        header_row=layout.header_row,
+        tabs_block=_tabs_block(layout.tab if calendar is None else calendar, names),
+        header_row_line=f"header_row = {row}" if row else "# header_row = 3",
         columns_block=_columns_block(layout),
-        programs_note=_programs_note(unknown_programs),
+        account_block=_figures_block(
+            "account_metrics", found.get("account_metrics"), account_columns
+        ),
+        post_block=_figures_block("post_metrics", found.get("post_metrics"), post_columns),
+        programs_block=_programs_block(programs),
+        statuses_block=_words_block(DEFAULT_STATUSES, words.statuses),
+        formats_block=_words_block(DEFAULT_FORMATS, words.formats),
+        unknown_block=_unknown_block(words.unknown_statuses, words.unknown_formats),
+        slots_block=_slots_block([p["name"] for p in programs]),
         instagram_block=_instagram_block(instagram),
     )
 
@@ -875,25 +1350,6 @@ def validate_config_text(text: str, output: Path, env: Mapping[str, str]) -> Set
             ) from None
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def unknown_programs(
-    rows: Sequence[SheetRow], layout: CalendarLayout, settings: Settings
-) -> tuple[str, ...]:
-    """Programme names typed in the calendar that the config does not know."""
-    from postme.calendar import Vocabulary
-
-    column = layout.column("program")
-    if column is None:
-        return ()
-    known = Vocabulary(settings).programs
-    seen: dict[str, str] = {}
-    for row in rows:
-        value = row.get(column)
-        key = normalize_label(value)
-        if key and key not in known and key not in seen:
-            seen[key] = str(value).strip()
-    return tuple(seen.values())
 
 
 # --- tabs and drop-downs -------------------------------------------------------------------
@@ -973,22 +1429,58 @@ def dropdown_values(name: str, typed: Sequence[Cell], settings: Settings) -> tup
 
 
 def add_dropdowns(
-    store: Store, layout: CalendarLayout, rows: Sequence[SheetRow], settings: Settings
-) -> tuple[Dropdown, ...]:
-    """Data validation on the status, programme and format columns, below the header."""
+    store: Store,
+    layout: CalendarLayout,
+    rows: Sequence[SheetRow],
+    settings: Settings,
+    tabs: Sequence[str] = (),
+) -> tuple[tuple[Dropdown, ...], tuple[str, ...]]:
+    """Data validation on the status, programme and format columns below the header, in
+    the team's own words, on every calendar tab. A column that already has a validation
+    on a tab is left as it is there (Excel refuses overlapping validations): (the
+    drop-downs added, the headers skipped)."""
     add = getattr(store, "add_data_validation", None)
     if add is None:
         raise ConfigError(_("This kind of spreadsheet cannot have drop-downs added."))
-    added = []
-    for name in DROPDOWN_FIELDS:
-        column = layout.column(name)
-        header = layout.header(name)
-        if column is None or header is None:
-            continue
-        values = dropdown_values(name, [row.get(column) for row in rows], settings)
-        add(layout.tab, column, layout.header_row + 1, values)
-        added.append(Dropdown(name, header, column, values))
-    return tuple(added)
+    added: list[Dropdown] = []
+    skipped: list[str] = []
+    for tab in tabs or (layout.tab,):
+        taken = validated_columns(store, tab)
+        for name in DROPDOWN_FIELDS:
+            column = layout.column(name)
+            header = layout.header(name)
+            if column is None or header is None:
+                continue
+            if column in taken:
+                skipped.append(f"{tab}: {header}" if len(tabs) > 1 else header)
+                continue
+            values = dropdown_values(name, [row.get(column) for row in rows], settings)
+            add(tab, column, layout.header_row + 1, values)
+            if all(d.field != name for d in added):
+                added.append(Dropdown(name, header, column, values))
+    return tuple(added), tuple(skipped)
+
+
+def validated_columns(store: Store, tab: str) -> set[int]:
+    """0-based columns of ``tab`` that already have a data validation somewhere. Only an
+    .xlsx workbook can be asked; in a Google Sheet a new rule replaces the old one on the
+    same cells, so nothing overlaps there."""
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path) or path.suffix.casefold() != ".xlsx":
+        return set()
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    try:
+        if tab not in workbook.sheetnames:
+            return set()
+        columns: set[int] = set()
+        for validation in workbook[tab].data_validations.dataValidation:
+            for cells in validation.sqref.ranges:
+                columns.update(range(cells.min_col - 1, cells.max_col))
+        return columns
+    finally:
+        workbook.close()
 
 
 # The config written by init: config.example.toml with the answers filled in ($names).
@@ -1014,97 +1506,40 @@ timeout_seconds = 30
 max_tries = 4
 
 [tabs]
-# Names of the tabs, exactly as in your spreadsheet.
-calendar = ${calendar_tab}
-account_metrics = "Metrik Akun"       # followers per date (you may type rows; collect adds)
-post_metrics = "Metrik Postingan"     # one row per post (collect upserts by shortcode)
-weekly = "Analisis Mingguan"          # written by postme: one row per ISO week
-by_program = "Analisis Program"       # written by postme: one row per week and programme
-findings = "Temuan"                   # written by postme: findings of the latest run
+# Names of the tabs, exactly as in your spreadsheet. calendar may be one tab, a list, or a
+# pattern ("IG *": every tab whose title fits, so next month's tab is read by itself).
+${tabs_block}
 
 [calendar]
 # Row number of the header row (found by postme init). Remove the line to let postme
 # find it (the first row, among the first 20, with the date and programme headers).
-header_row = ${header_row}
+${header_row_line}
 
 [calendar.columns]
 # Logical field = the header text in YOUR calendar; "" for a column you do not have.
 # date and program are required.
 ${columns_block}
 
-[account_metrics.columns]
-date = "Tanggal"
-followers = "Pengikut"
-following = "Mengikuti"
-posts = "Jumlah Postingan"
+[account_metrics]
+${account_block}
 
-[post_metrics.columns]
-shortcode = "Shortcode"
-link = "Link"
-posted_at = "Waktu Posting"
-type = "Jenis"
-likes = "Suka"
-comments = "Komentar"
-views = "Tayangan"
-reach = "Jangkauan"
-saves = "Disimpan"
-shares = "Dibagikan"
-caption = "Caption"
-collected_at = "Diambil Pada"
+[post_metrics]
+${post_block}
 
 # --- Programmes (program konten) ---------------------------------------------------------
 # name: as written in the calendar; aliases: other spellings people use;
 # formats: allowed formats (empty = any); hashtags: required in this programme's posts.
-[[programs]]
-name = "SIKAKUNG"
-aliases = ["dokumentasi kegiatan"]
-formats = ["photo", "carousel", "video", "reels"]
-
-[[programs]]
-name = "Obral Ketan"
-aliases = ["obrolan seputar kesehatan"]
-formats = ["live"]
-
-[[programs]]
-name = "Nice to Know"
-aliases = ["ntk", "tips kesehatan"]
-formats = ["photo", "carousel", "reels"]
-
-[[programs]]
-name = "Konde Emas"
-aliases = ["konten edukasi germas"]
-hashtags = ["#Germas"]
-
-[[programs]]
-name = "Info Grafis"
-aliases = ["infografis"]
-formats = ["photo", "carousel"]
-
-[[programs]]
-name = "Ucapan Hari Besar"
-aliases = ["ucapan", "ucapan hari kesehatan"]
-formats = ["photo"]
-${programs_note}
+${programs_block}
 
 # --- Status words → stages ---------------------------------------------------------------
 # Case, spaces, punctuation and emoji are ignored ("Terupload ✅" = "terupload").
 [statuses]
-planned = ["rencana", "direncanakan", "planned", "draft", "ide", "belum"]
-in_production = ["proses", "produksi", "sedang dibuat", "in production", "dikerjakan"]
-ready_for_review = ["siap review", "review", "menunggu verifikasi", "ready for review"]
-approved = ["disetujui", "acc", "approved", "terverifikasi", "siap upload"]
-published = ["terupload", "sudah upload", "diunggah", "tayang", "posted", "published"]
-cancelled = ["batal", "dibatalkan", "cancelled", "canceled"]
+${statuses_block}
 
 # --- Format words → formats ---------------------------------------------------------------
 [formats]
-photo = ["foto", "feed", "gambar", "single", "image", "poster"]
-carousel = ["carousel", "karosel", "slide", "album"]
-video = ["video"]
-reels = ["reels", "reel"]
-live = ["live", "siaran langsung", "ig live", "live streaming"]
-story = ["story", "stories", "instastory"]
-
+${formats_block}
+${unknown_block}
 # --- Content policy (kebijakan konten) ---------------------------------------------------
 [policy]
 caption_max_chars = 2200          # Instagram's limit
@@ -1150,30 +1585,7 @@ include_cuti_bersama = false      # also remind about cuti bersama days
 
 # One [[slots]] per programme: days in Indonesian or English, time HH:MM.
 # Change them to your team's plan.
-[[slots]]
-program = "Nice to Know"
-days = ["senin", "kamis"]
-time = "19:00"
-
-[[slots]]
-program = "Konde Emas"
-days = ["rabu"]
-time = "19:00"
-
-[[slots]]
-program = "Obral Ketan"
-days = ["jumat"]
-time = "15:00"
-
-[[slots]]
-program = "SIKAKUNG"
-days = ["selasa", "sabtu"]
-time = "10:00"
-
-[[slots]]
-program = "Info Grafis"
-days = ["minggu"]
-time = "08:00"
+${slots_block}
 
 # --- Health days (hari kesehatan) ----------------------------------------------------------
 # The shipped list follows the Ministry of Health calendar; add or change days here.

@@ -150,7 +150,7 @@ def test_bad_config_exit_2_with_file_and_key(tmp_path: Path) -> None:
     assert "caption_max_chars" in err and "Traceback" not in err + out
 
 
-def test_missing_tab_and_missing_column_exit_3(demo: Path) -> None:
+def test_missing_tab_exit_3_missing_optional_column_warns(demo: Path) -> None:
     config = demo / "postme.toml"
     text = config.read_text()
     config.write_text(text + '\n[tabs]\ncalendar = "Jadwal"\n')
@@ -158,9 +158,11 @@ def test_missing_tab_and_missing_column_exit_3(demo: Path) -> None:
     assert code == 3
     assert "Jadwal" in err and "Kalender Konten" in err
     config.write_text(text + '\n[calendar.columns]\nverifier = "Pemeriksa"\n')
-    code, _out, err = run("validate", "-c", str(config))
-    assert code == 3
+    code, out, err = run("validate", "-c", str(config), "--as-of", "2026-11-23", "--json")
+    assert code == 1  # the run goes on: a warning, and the verifier rules skipped
     assert "Pemeriksa" in err and "Verifikator" in err
+    rules = {f["rule"] for f in json.loads(out)["findings"]}
+    assert "banned-phrase" in rules and not rules & {"self-verified", "unverified-published"}
 
 
 def test_bad_as_of_and_week_are_usage_errors(demo: Path) -> None:

@@ -263,29 +263,30 @@ def test_init_yes_writes_a_config_tabs_and_dropdowns(tmp_workdir: Path) -> None:
         "Keterangan Lain",
     )
     assert columns.hashtags == ""
-    assert "Senam Lansia" in result.output  # a programme the config does not know yet
+    assert "Senam Lansia" in result.output  # a programme of the team's, added
+    assert "Senam Lansia" in {p.name for p in settings.programs}
 
     book = openpyxl.load_workbook(workbook)
-    assert book.sheetnames == [
+    assert book.sheetnames == [  # an English config: postme's tabs in English
         "Jadwal Konten 2026",
         "Rekap",
-        "Metrik Akun",
-        "Metrik Postingan",
-        "Analisis Mingguan",
-        "Analisis Program",
-        "Temuan",
+        "Account Metrics",
+        "Post Metrics",
+        "Weekly Analysis",
+        "Programme Analysis",
+        "Findings",
     ]
-    first_row = [c.value for c in book["Analisis Mingguan"][1]]
+    first_row = [c.value for c in book["Weekly Analysis"][1]]
     assert first_row == week_headers("en")
-    assert [c.value for c in book["Analisis Program"][1]] == program_headers("en")
-    assert tuple(c.value for c in book["Temuan"][1]) == FINDINGS_HEADERS["en"]
-    assert [c.value for c in book["Metrik Akun"][1]] == [
-        "Tanggal",
-        "Pengikut",
-        "Mengikuti",
-        "Jumlah Postingan",
+    assert [c.value for c in book["Programme Analysis"][1]] == program_headers("en")
+    assert tuple(c.value for c in book["Findings"][1]) == FINDINGS_HEADERS["en"]
+    assert [c.value for c in book["Account Metrics"][1]] == [
+        "Date",
+        "Followers",
+        "Following",
+        "Posts",
     ]
-    assert book["Metrik Akun"].max_row == 1
+    assert book["Account Metrics"].max_row == 1
 
     validations = book["Jadwal Konten 2026"].data_validations.dataValidation
     by_column = {str(v.sqref).split(":")[0]: v for v in validations}
@@ -306,7 +307,8 @@ def test_the_written_config_works_for_validate(tmp_workdir: Path) -> None:
     )
     assert result.exit_code in (0, 1), result.output
     assert '"findings"' in result.stdout
-    assert "unknown-program" in result.stdout  # Senam Lansia; NTK is an alias
+    # Senam Lansia was added as a programme of the team's; NTK is an alias
+    assert "unknown-program" not in result.stdout
 
 
 def test_english_workbook_without_title_row(tmp_workdir: Path) -> None:
@@ -328,7 +330,8 @@ def test_english_workbook_without_title_row(tmp_workdir: Path) -> None:
     assert document["columns"]["date"] == "Date"
     assert document["columns"]["verifier"] is None
     assert document["dropdowns"] == []
-    assert "Temuan" in document["created_tabs"]
+    assert "Findings" in document["created_tabs"]
+    assert document["statuses"] == {"Planned": "planned"}
 
 
 def test_questions_are_asked_only_where_unsure(tmp_workdir: Path) -> None:
@@ -339,12 +342,16 @@ def test_questions_are_asked_only_where_unsure(tmp_workdir: Path) -> None:
         "1",  # store: xlsx
         "planner.xlsx",  # path
         "1",  # date column? the first header (was doubtful)
+        *["-"] * 4,  # creator, editor, verifier, link: none ("Info" is left unnamed)
         "",  # instagram: skip
         "y",  # drop-downs
+        "y",  # the whole mapping: write it
     ]
     result = runner.invoke(app, ["init"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert result.output.count("Which column holds") == 1
+    # the doubtful date, then each role no header names
+    assert result.output.count("Which column holds") == 5
+    assert "verifier" in result.output
     assert "posting date" in result.output
     settings = load_config(tmp_workdir / "postme.toml")
     assert settings.calendar.columns.date == "Tanggal Upload (WIB)"
@@ -361,6 +368,8 @@ def test_a_doubtful_answer_can_pick_another_column(tmp_workdir: Path) -> None:
 
     def ask(question: str, choices: Sequence[str] = (), default: str | None = None) -> str:
         asked.append(question)
+        if "Write this config" in question:
+            return "y"
         if "status" in question:
             assert default == "Catatan Status" or default == "Status Akhir"
             return "Status Akhir"
@@ -372,7 +381,8 @@ def test_a_doubtful_answer_can_pick_another_column(tmp_workdir: Path) -> None:
     found = {m.field: m.header for m in result.layout.matches}
     assert found["status"] == "Status Akhir"
     assert found["notes"] in (None, "Catatan Status")
-    assert all("date" not in q and "programme" not in q for q in asked)
+    questions = [q for q in asked if "Write this config" not in q]
+    assert all("date" not in q and "programme" not in q for q in questions)
 
 
 def test_yes_without_a_date_column_fails_and_writes_nothing(tmp_workdir: Path) -> None:
@@ -405,7 +415,7 @@ def test_running_init_twice_adds_no_second_tab_or_row(tmp_workdir: Path) -> None
     make_workbook(tmp_workdir / "planner.xlsx", ID_HEADERS, ID_ROWS)
     args = ["init", "--yes", "--path", "planner.xlsx", "--language", "en", "--force"]
     assert runner.invoke(app, args).exit_code == 0
-    first = {t: cells(tmp_workdir / "planner.xlsx", t) for t in ("Temuan", "Metrik Akun")}
+    first = {t: cells(tmp_workdir / "planner.xlsx", t) for t in ("Findings", "Account Metrics")}
     again = runner.invoke(app, args)
     assert again.exit_code == 0
     assert "already there" in again.output
@@ -455,7 +465,7 @@ def test_init_against_a_google_sheet(tmp_workdir: Path, monkeypatch: pytest.Monk
         assert settings.sheet.backend == "gsheets"
         assert settings.sheet.key_file == key_file
         assert settings.calendar.header_row == 3
-        assert server.values(spreadsheet, "Temuan")[0] == list(FINDINGS_HEADERS["en"])
+        assert server.values(spreadsheet, "Findings")[0] == list(FINDINGS_HEADERS["en"])
         validations = server.data_validations(spreadsheet, "Kalender Konten")
         assert sorted(v["range"]["startColumnIndex"] for v in validations) == [3, 4, 10]
         assert {v["range"]["startRowIndex"] for v in validations} == {3}
@@ -464,7 +474,7 @@ def test_init_against_a_google_sheet(tmp_workdir: Path, monkeypatch: pytest.Monk
 
 def test_a_missing_date_column_is_asked_for(tmp_workdir: Path) -> None:
     make_workbook(tmp_workdir / "planner.xlsx", ["Hari", "Program", "Judul"], [["Senin", "NTK"]])
-    answers = ["Hari", "", ""]  # date column; no Instagram; no drop-downs
+    answers = ["Hari", "", "", "y"]  # date column; no Instagram; no drop-downs; write it
     result = runner.invoke(
         app,
         ["init", "--path", "planner.xlsx", "--language", "en"],

@@ -227,12 +227,16 @@ def test_cli_report_month_prints_the_pdf_path(tmp_path: Path) -> None:
 
     _workbook(tmp_path)
     config = tmp_path / "postme.toml"
-    config.write_text('language = "en"\n[sheet]\npath = "planner.xlsx"\n')
+    # The workbook's tabs have Indonesian names: an English config would name them in
+    # English, so the English output comes from --lang.
+    config.write_text('[sheet]\npath = "planner.xlsx"\n')
     result = CliRunner().invoke(
-        app, ["report", "--month", "2026-11", "--as-of", "2026-12-01", "-c", str(config)]
+        app,
+        ["report", "--month", "2026-11", "--as-of", "2026-12-01", "--lang", "en", "-c", str(config)],
     )
     assert result.exit_code == 0, result.output
-    pdf = tmp_path / "report-planner-2026-11.pdf"
+    # Messages follow --lang; what is written (tabs, the PDF) follows the config's language.
+    pdf = tmp_path / "laporan-planner-2026-11.pdf"
     assert f"PDF report: {pdf}" in result.output
     assert "4 posts" in result.output
     assert pdf.read_bytes().startswith(b"%PDF")

@@ -1,0 +1,61 @@
+"""``--help`` in the run's language: every help text of the app has an Indonesian entry,
+and the language comes from --lang, $POSTME_LANG or the config before parsing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from babel.messages.pofile import read_po
+from test_i18n import PO_FILE
+from typer.testing import CliRunner
+
+from postme.cli import app
+from postme.cli_help import run_language
+
+runner = CliRunner()
+
+
+def help_texts() -> list[str]:
+    group: Any = typer.main.get_command(app)
+    texts = [group.help]
+    for command in group.commands.values():
+        texts.append(command.help)
+        texts += [p.help for p in command.params if getattr(p, "help", None)]
+    return [t for t in texts if t]
+
+
+def test_every_help_text_has_an_indonesian_translation() -> None:
+    with PO_FILE.open("rb") as f:
+        catalog = read_po(f, locale="id")
+    missing = [t for t in help_texts() if not (catalog.get(t) and catalog.get(t).string)]
+    assert len(help_texts()) > 30
+    assert not missing, "add these help texts to postme.po (and postme.pot): " + repr(missing)
+
+
+def test_help_speaks_the_runs_language(tmp_workdir: Path) -> None:
+    indonesian = runner.invoke(app, ["validate", "--help"], env={"POSTME_LANG": "id"})
+    assert "Memeriksa kalender konten" in indonesian.output
+    english = runner.invoke(app, ["validate", "--help", "--lang", "en"], env={"POSTME_LANG": "id"})
+    assert "Check the content calendar" in english.output
+    (tmp_workdir / "postme.toml").write_text("language = 'en'\n[sheet]\npath = 'x.xlsx'\n")
+    from_config = runner.invoke(app, ["--help"], env={"POSTME_LANG": ""})
+    assert "collects Instagram figures" in " ".join(from_config.output.split())
+
+
+def test_the_language_is_known_before_parsing(tmp_path: Path) -> None:
+    assert run_language(["validate", "--lang", "en"], env={"POSTME_LANG": "id"}) == "en"
+    assert run_language(["validate", "--lang=id"], env={}) == "id"
+    assert run_language(["check"], env={"POSTME_LANG": "en"}) == "en"
+    config = tmp_path / "c.toml"
+    config.write_text("language = 'en'\n")
+    assert run_language(["check", "-c", str(config)], env={}) == "en"
+    assert run_language(["check", "-c", str(tmp_path / "none.toml")], env={}) == "id"
+
+
+def test_postme_lang_sets_a_runs_language(tmp_path: Path) -> None:
+    config = tmp_path / "postme.toml"
+    config.write_text("timezone = 'Asia/Jakartaa'\n[sheet]\npath = 'x.xlsx'\n")
+    result = runner.invoke(app, ["validate", "-c", str(config)], env={"POSTME_LANG": "en"})
+    assert "unknown timezone" in result.stderr
