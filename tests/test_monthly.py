@@ -232,7 +232,8 @@ def test_cli_report_month_prints_the_pdf_path(tmp_path: Path) -> None:
     config.write_text('[sheet]\npath = "planner.xlsx"\n')
     result = CliRunner().invoke(
         app,
-        ["report", "--month", "2026-11", "--as-of", "2026-12-01", "--lang", "en", "-c", str(config)],
+        ["report", "--month", "2026-11", "--as-of", "2026-12-01", "--lang", "en"]
+        + ["-c", str(config)],
     )
     assert result.exit_code == 0, result.output
     # Messages follow --lang; what is written (tabs, the PDF) follows the config's language.
