@@ -1326,7 +1326,25 @@ def config_text(
         unknown_block=_unknown_block(words.unknown_statuses, words.unknown_formats),
         slots_block=_slots_block([p["name"] for p in programs]),
         instagram_block=_instagram_block(instagram),
+        cerdik_line=_cerdik_line([p["name"] for p in programs]),
+        rule_list=_rule_list(),
     )
+
+
+def _cerdik_line(programs: Sequence[str]) -> str:
+    """Konde Emas when the team has it; otherwise left for the team to name."""
+    if any(name.casefold() == "konde emas" for name in programs):
+        return 'cerdik_programs = ["Konde Emas"]'
+    return '# cerdik_programs = ["<your CERDIK programme>"]'
+
+
+def _rule_list() -> str:
+    """Every rule id from the registry, as comment lines of at most 90 characters."""
+    import textwrap
+
+    from postme.rules import RULE_IDS
+
+    return "\n".join("# " + line for line in textwrap.wrap(", ".join(RULE_IDS) + ".", width=88))
 
 
 def validate_config_text(text: str, output: Path, env: Mapping[str, str]) -> Settings:
@@ -1543,8 +1561,9 @@ ${unknown_block}
 # --- Content policy (kebijakan konten) ---------------------------------------------------
 [policy]
 caption_max_chars = 2200          # Instagram's limit
-hashtags_warn_above = 5           # Instagram's announced limit (December 2025)
-hashtags_error_above = 30         # Instagram's API ceiling
+max_hashtags = 5                  # Instagram's cap (December 2025): more is an error
+# Tags Instagram says do not help a post be found (generic-hashtag, a warning).
+generic_hashtags = ["#reels", "#explore", "#viral", "#fyp", "#foryou", "#foryoupage"]
 mentions_max = 20
 # Hashtags every caption must carry, e.g. ["#PuskesmasBakung"].
 required_hashtags = []
@@ -1552,7 +1571,10 @@ required_hashtags = []
 banned_phrases = ["pasti sembuh", "obat ajaib", "100% ampuh", "dijamin sembuh"]
 # Planned times outside this window get an outside-hours finding.
 posting_window = ["06:00", "21:00"]
-# Words that show a Konde Emas post names a CERDIK element.
+# The programme(s) whose posts must name a CERDIK element (cerdik-missing), by name or
+# alias as in [[programs]]. Unset: "Konde Emas"; check warns when it is not a programme.
+${cerdik_line}
+# Words that show a CERDIK programme's post names a CERDIK element.
 cerdik_words = [
     "cek kesehatan", "enyahkan asap rokok", "rokok", "aktivitas fisik", "aktifitas fisik",
     "olahraga", "diet seimbang", "gizi seimbang", "istirahat cukup", "tidur cukup",
@@ -1568,11 +1590,8 @@ approved = ["caption", "verifier"]
 published = ["caption", "verifier", "link"]
 
 [policy.severity]
-# Change a rule's severity: "error", "warning" or "off". Rules: bad-date, bad-time,
-# unknown-program, unknown-status, unknown-format, missing-field, caption-too-long,
-# too-many-hashtags, too-many-mentions, missing-hashtag, banned-phrase, self-verified,
-# unverified-published, format-mismatch, outside-hours, duplicate-caption,
-# cerdik-missing, bad-link.
+# Change a rule's severity: "error", "warning" or "off" (docs/rules.md). Rules:
+${rule_list}
 # outside-hours = "off"
 
 # --- Posting plan (jadwal unggah) ---------------------------------------------------------

@@ -255,6 +255,13 @@ def test_init_yes_writes_a_config_tabs_and_dropdowns(tmp_workdir: Path) -> None:
     assert settings.tabs.calendar == "Jadwal Konten 2026"
     assert settings.calendar.header_row == 3
     assert settings.instagram.username == "pkm.bakung"
+    # The policy block speaks the rules registry: Instagram's cap of 5 hashtags and every
+    # rule id listed for the severity table.
+    text = (tmp_workdir / "postme.toml").read_text(encoding="utf-8")
+    assert settings.policy.max_hashtags == 5 and "hashtags_error_above" not in text
+    from postme.rules import RULE_IDS
+
+    assert all(rule in text for rule in RULE_IDS)
     columns = settings.calendar.columns
     assert (columns.date, columns.program, columns.status, columns.notes) == (
         "Tgl",
