@@ -1344,7 +1344,10 @@ def _rule_list() -> str:
 
     from postme.rules import RULE_IDS
 
-    return "\n".join("# " + line for line in textwrap.wrap(", ".join(RULE_IDS) + ".", width=88))
+    return "\n".join(
+        "# " + line
+        for line in textwrap.wrap(", ".join(RULE_IDS) + ".", width=88, break_on_hyphens=False)
+    )
 
 
 def validate_config_text(text: str, output: Path, env: Mapping[str, str]) -> Settings:
