@@ -163,7 +163,7 @@ def _fail(name: str, problem: str) -> ConfigError:
     )
 
 
-def _parse_entry(index: int, entry: object) -> HealthDayRule | str:
+def _parse_entry(index: int, entry: object) -> HealthDayRule | str:  # noqa: C901  # one check per key
     """One entry as a rule, or its name when it says ``enabled = false``."""
     if not isinstance(entry, Mapping):
         raise ConfigError(

@@ -33,6 +33,16 @@ def isolated_environment(
     set_language("id")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cli_logging() -> Iterator[None]:
+    """Each CLI invocation binds its log handlers to that moment's stderr and log dir."""
+    from fakes.demo import drop_cli_handlers
+
+    drop_cli_handlers()
+    yield
+    drop_cli_handlers()
+
+
 @pytest.fixture
 def tmp_workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)

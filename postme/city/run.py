@@ -23,41 +23,61 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from postme.city.pacing import GatedSource, InstagramGate, PacerStats, QuotaPacer, credential_of
+from postme.city.results import AccountResult, CityResult, RollupResult, Status
+from postme.city.rollup import write_rollup
 from postme.config import RollupSettings, Settings, load_config
-from postme.errors import ConfigError, ExitCode, InstagramError, PostmeError
+from postme.errors import ConfigError, ExitCode, PostmeError
 from postme.i18n import _
-from postme.jobs import open_source, open_store, spreadsheet_lock
-from postme.stores.base import Cell, ChartSpec, Tab, TabRequest, WritePlan
-from postme.stores.upsert import plan_upsert
+from postme.jobs.wiring import FailingSource, open_source_or_failing, open_store
 from postme.weeks import IsoWeek, last_complete_week
 
 if TYPE_CHECKING:
-    from postme.instagram.base import Collection, InstagramSource
-    from postme.jobs import WeeklyResult
+    from postme.instagram.base import InstagramSource
+    from postme.jobs.weekly import WeeklyResult
     from postme.stores.base import Store
 
 log = logging.getLogger("postme")
 
-Status = Literal["ok", "findings", "partial", "failed"]
 AccountProgress = Callable[[str, str], None]
 StoreFactory = Callable[[Settings], "Store"]
 SourceFactory = Callable[[Settings], "InstagramSource | None"]
-PacerFactory = Callable[[int], "QuotaPacer"]
+PacerFactory = Callable[[int], QuotaPacer]
 
-QUOTA_WINDOW_SECONDS = 60.0
 DEFAULT_CONCURRENCY = 2
 _STATUS_BY_CODE: Mapping[ExitCode, Status] = {
     ExitCode.OK: "ok",
     ExitCode.FINDINGS: "findings",
     ExitCode.PARTIAL: "partial",
 }
+
+
+@dataclass(frozen=True)
+class CityOptions:
+    """How a city run goes; every field has the default ``postme weekly --all`` uses.
+
+    ``now`` judges rows due today (None with --as-of); ``clock_now`` stamps "updated at".
+    The factories, pacer and gate are injectable for tests and the city benchmark.
+    """
+
+    week: IsoWeek | None = None
+    now: dt.datetime | None = None
+    clock_now: dt.datetime | None = None
+    dry_run: bool = False
+    no_collect: bool = False
+    store_factory: StoreFactory = open_store
+    source_factory: SourceFactory | None = None  # default: default_source
+    progress: AccountProgress | None = None
+    pacer_factory: PacerFactory = QuotaPacer
+    instagram_gate: InstagramGate | None = None
+    concurrency: int | None = None
+    env: Mapping[str, str] | None = None
 
 
 # --- which accounts ---------------------------------------------------------------------------
@@ -93,341 +113,16 @@ def account_configs(city: Settings, folder: Path | None = None) -> list[Path]:
     return [entry.config for entry in city.accounts]
 
 
-# --- the Google quota -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PacerStats:
-    requests: int
-    waits: int  # how many requests had to wait
-    waited_seconds: float
-    longest_wait_seconds: float
-    peak_per_minute: int  # most requests granted in any 60-second window
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "requests": self.requests,
-            "waits": self.waits,
-            "waited_seconds": round(self.waited_seconds, 1),
-            "longest_wait_seconds": round(self.longest_wait_seconds, 1),
-            "peak_per_minute": self.peak_per_minute,
-        }
-
-
-class QuotaPacer:
-    """At most ``requests_per_minute`` requests in any 60-second window, shared by threads.
-
-    Call the pacer before each request: it returns at once while the window has room and
-    otherwise sleeps until the oldest request of the window is 60 s old. It waits, it
-    never fails. ``clock`` and ``sleep`` are injectable (a simulated clock in tests and
-    in the city benchmark).
-    """
-
-    def __init__(
-        self,
-        requests_per_minute: int,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], object] = time.sleep,
-        window_seconds: float = QUOTA_WINDOW_SECONDS,
-    ) -> None:
-        if requests_per_minute < 1:
-            raise ValueError("requests_per_minute must be at least 1")
-        self.limit = requests_per_minute
-        self.window = window_seconds
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._recent: deque[float] = deque()
-        self._granted: list[float] = []
-        self._waits = 0
-        self._waited = 0.0
-        self._longest = 0.0
-
-    def __call__(self) -> None:
-        self.acquire()
-
-    def acquire(self) -> None:
-        # Sleeping while holding the lock is deliberate: nobody else may go before the
-        # window has room, and waiters go in turn.
-        with self._lock:
-            waited = 0.0
-            while True:
-                now = self._clock()
-                while self._recent and self._recent[0] <= now - self.window:
-                    self._recent.popleft()
-                if len(self._recent) < self.limit:
-                    self._recent.append(now)
-                    self._granted.append(now)
-                    break
-                delay = max(self._recent[0] + self.window - now, 0.001)
-                self._sleep(delay)
-                waited += delay
-            if waited:
-                self._waits += 1
-                self._waited += waited
-                self._longest = max(self._longest, waited)
-
-    def stats(self) -> PacerStats:
-        with self._lock:
-            granted = sorted(self._granted)
-            return PacerStats(
-                requests=len(granted),
-                waits=self._waits,
-                waited_seconds=self._waited,
-                longest_wait_seconds=self._longest,
-                peak_per_minute=peak_in_window(granted, self.window),
-            )
-
-
-def peak_in_window(moments: Sequence[float], window: float = QUOTA_WINDOW_SECONDS) -> int:
-    """The most of ``moments`` (sorted) that fall in any half-open window (t − window, t]."""
-    peak = 0
-    first = 0
-    for last, moment in enumerate(moments):
-        while moments[first] <= moment - window:
-            first += 1
-        peak = max(peak, last - first + 1)
-    return peak
-
-
-def credential_of(store: Any) -> str | None:
-    """Which Google credential a store uses (its key file or saved sign-in), or None for
-    a store that needs no quota pacing (.xlsx)."""
-    from postme.stores.gsheets import GoogleSheetsStore
-
-    if not isinstance(store, GoogleSheetsStore):
-        return None
-    return f"{store.credentials_kind}:{store.credentials_file.resolve()}"
-
-
-# --- Instagram --------------------------------------------------------------------------------
-
-
-class InstagramGate:
-    """Live Instagram reads one at a time, ``gap_seconds`` apart (from the end of one read
-    to the start of the next). After Instagram blocks a read (401 "Please wait", 429) the
-    gate is closed: later reads in the run are skipped, not attempted."""
-
-    def __init__(
-        self,
-        gap_seconds: float,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], object] = time.sleep,
-    ) -> None:
-        self.gap_seconds = gap_seconds
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._last_end: float | None = None
-        self.reads = 0
-        self.skipped = 0
-        self.waited_seconds = 0.0
-        self.blocked: str | None = None  # the message of the read Instagram blocked
-
-    def fetch(
-        self,
-        source: InstagramSource,
-        since: dt.datetime,
-        progress: Callable[[int], None] | None = None,
-    ) -> Collection:
-        with self._lock:
-            if self.blocked is not None:
-                self.skipped += 1
-                raise InstagramError(
-                    _(
-                        "Instagram was not read for this account: it blocked an earlier "
-                        "account's read in this run ({reason}), and more reads would make the "
-                        "block last longer. The rest was written; run again later."
-                    ).format(reason=self.blocked)
-                )
-            if self._last_end is not None:
-                delay = self._last_end + self.gap_seconds - self._clock()
-                if delay > 0:
-                    self._sleep(delay)
-                    self.waited_seconds += delay
-            self.reads += 1
-            try:
-                return source.fetch(since, progress)
-            except InstagramError as error:
-                if _is_block(error):
-                    self.blocked = str(error).split(". ")[0].rstrip(".")
-                raise
-            finally:
-                self._last_end = self._clock()
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "gap_seconds": self.gap_seconds,
-            "reads": self.reads,
-            "skipped": self.skipped,
-            "waited_seconds": round(self.waited_seconds, 1),
-            "blocked": self.blocked,
-        }
-
-
-def _is_block(error: BaseException) -> bool:
-    """Instagram refused because of the rate of reads (401 "Please wait", 429)."""
-    import instaloader
-
-    seen: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and all(current is not s for s in seen):
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    if any(isinstance(e, instaloader.exceptions.TooManyRequestsException) for e in seen):
-        return True
-    text = " ".join(str(e) for e in seen).casefold()
-    return any(
-        needle in text
-        for needle in ("please wait a few minutes", "429 too many", "401 unauthorized", "(429)")
-    )
-
-
-class _GatedSource:
-    """A live source whose reads go through the city run's :class:`InstagramGate`."""
-
-    def __init__(self, source: InstagramSource, gate: InstagramGate) -> None:
-        self.source = source
-        self.gate = gate
-
-    def fetch(
-        self, since: dt.datetime, progress: Callable[[int], None] | None = None
-    ) -> Collection:
-        return self.gate.fetch(self.source, since, progress)
-
-
-class _FailingSource:
-    """A source that could not be opened (no username, ...): the weekly job goes on
-    without Instagram and ends as "partial" (exit 4), as ``postme weekly`` does."""
-
-    def __init__(self, error: PostmeError) -> None:
-        self.error = error
-
-    def fetch(
-        self, since: dt.datetime, progress: Callable[[int], None] | None = None
-    ) -> Collection:
-        raise InstagramError(str(self.error))
-
-
 def default_source(settings: Settings) -> InstagramSource | None:
     """Live Instagram with the account's saved session, as ``postme weekly`` uses."""
-    try:
-        return open_source(settings)
-    except PostmeError as error:
-        return _FailingSource(error)
+    return open_source_or_failing(settings)
 
 
 def _is_offline(source: object) -> bool:
     from postme.instagram.jsondir import JsonDirSource
     from postme.instagram.meta_csv import MetaCsvSource
 
-    return isinstance(source, JsonDirSource | MetaCsvSource | _FailingSource)
-
-
-# --- results ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AccountResult:
-    """One account of a city run. Figures are None when the account failed."""
-
-    name: str
-    config: Path
-    status: Status
-    exit_code: ExitCode
-    message: str  # the error, or a short summary
-    week: str
-    followers_end: int | None = None
-    follower_growth: int | None = None
-    posts: int | None = None
-    plan_adherence_pct: float | None = None
-    engagement_rate_pct: float | None = None
-    errors: int | None = None
-    missed: int | None = None
-    seconds: float = 0.0  # real time the account took
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "config": str(self.config),
-            "status": self.status,
-            "exit_code": int(self.exit_code),
-            "message": self.message,
-            "week": self.week,
-            "followers_end": self.followers_end,
-            "follower_growth": self.follower_growth,
-            "posts": self.posts,
-            "plan_adherence_pct": _round(self.plan_adherence_pct),
-            "engagement_rate_pct": _round(self.engagement_rate_pct),
-            "errors": self.errors,
-            "missed": self.missed,
-            "seconds": round(self.seconds, 2),
-        }
-
-
-@dataclass(frozen=True)
-class RollupResult:
-    tab: str
-    store: str  # the city spreadsheet (title or path)
-    rows: int  # accounts in the roll-up of this week
-    cells: int  # cells written (0 when nothing changed)
-    written: bool
-    error: str | None = None
-    exit_code: ExitCode = ExitCode.OK
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "tab": self.tab,
-            "store": self.store,
-            "rows": self.rows,
-            "cells": self.cells,
-            "written": self.written,
-            "error": self.error,
-        }
-
-
-@dataclass(frozen=True)
-class CityResult:
-    as_of: dt.date
-    week: str
-    accounts: tuple[AccountResult, ...]
-    quota: Mapping[str, PacerStats]  # credential → what its pacer saw
-    instagram: Mapping[str, object]  # InstagramGate.to_json()
-    dry_run: bool
-    rollup: RollupResult | None = None
-    seconds: float = 0.0  # real time of the whole run
-
-    @property
-    def exit_code(self) -> ExitCode:
-        """The worst (highest) code of every account and of the roll-up write."""
-        codes = [a.exit_code for a in self.accounts]
-        if self.rollup is not None:
-            codes.append(self.rollup.exit_code)
-        return max(codes, default=ExitCode.OK)
-
-    def counts(self) -> dict[str, int]:
-        out = {"ok": 0, "findings": 0, "partial": 0, "failed": 0}
-        for account in self.accounts:
-            out[account.status] += 1
-        return out
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "week": self.week,
-            "exit_code": int(self.exit_code),
-            "dry_run": self.dry_run,
-            "summary": self.counts(),
-            "accounts": [a.to_json() for a in self.accounts],
-            "rollup": None if self.rollup is None else self.rollup.to_json(),
-            "quota": [{"credential": k, **v.to_json()} for k, v in self.quota.items()],
-            "instagram": dict(self.instagram),
-            "seconds": round(self.seconds, 2),
-        }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    return isinstance(source, JsonDirSource | MetaCsvSource | FailingSource)
 
 
 # --- running the accounts ---------------------------------------------------------------------
@@ -462,50 +157,25 @@ def run_accounts(
     city: Settings,
     configs: Sequence[Path],
     as_of: dt.date,
-    *,
-    week: IsoWeek | None = None,
-    now: dt.datetime | None = None,
-    clock_now: dt.datetime | None = None,
-    dry_run: bool = False,
-    no_collect: bool = False,
-    store_factory: StoreFactory = open_store,
-    source_factory: SourceFactory = default_source,
-    progress: AccountProgress | None = None,
-    pacer_factory: PacerFactory = QuotaPacer,
-    instagram_gate: InstagramGate | None = None,
-    concurrency: int | None = None,
-    env: Mapping[str, str] | None = None,
+    options: CityOptions = CityOptions(),
 ) -> CityResult:
-    """Every account's weekly job, ``concurrency`` at a time (default ``[rollup]
+    """Every account's weekly job, ``options.concurrency`` at a time (default ``[rollup]
     concurrency``, 2). Google stores that share a credential share one
     :class:`QuotaPacer`; live Instagram reads go through one :class:`InstagramGate`. An
     account that fails is recorded and the others go on. Nothing is written to the city
     spreadsheet here (see :func:`run_city`)."""
-    shared = _shared_for(city, pacer_factory, instagram_gate)
+    shared = _shared_for(city, options)
     return _run_accounts(
-        city,
-        configs,
-        as_of,
-        week or last_complete_week(as_of),
-        shared,
-        now=now,
-        clock_now=clock_now,
-        dry_run=dry_run,
-        no_collect=no_collect,
-        store_factory=store_factory,
-        source_factory=source_factory,
-        progress=progress,
-        concurrency=concurrency,
-        env=env,
+        city, configs, as_of, options.week or last_complete_week(as_of), shared, options
     )
 
 
-def _shared_for(city: Settings, pacer_factory: PacerFactory, gate: InstagramGate | None) -> _Shared:
+def _shared_for(city: Settings, options: CityOptions) -> _Shared:
     settings = city.rollup or RollupSettings()
     return _Shared(
         requests_per_minute=settings.requests_per_minute,
-        pacer_factory=pacer_factory,
-        gate=gate or InstagramGate(settings.instagram_gap_seconds),
+        pacer_factory=options.pacer_factory,
+        gate=options.instagram_gate or InstagramGate(settings.instagram_gap_seconds),
     )
 
 
@@ -515,42 +185,21 @@ def _run_accounts(
     as_of: dt.date,
     week: IsoWeek,
     shared: _Shared,
-    *,
-    now: dt.datetime | None,
-    clock_now: dt.datetime | None,
-    dry_run: bool,
-    no_collect: bool,
-    store_factory: StoreFactory,
-    source_factory: SourceFactory,
-    progress: AccountProgress | None,
-    concurrency: int | None,
-    env: Mapping[str, str] | None,
+    options: CityOptions,
 ) -> CityResult:
     if not configs:
         raise ConfigError(_("No accounts to run. Give a folder of configs or [[accounts]]."))
     settings = city.rollup or RollupSettings()
-    workers = max(1, concurrency or settings.concurrency or DEFAULT_CONCURRENCY)
+    workers = max(1, options.concurrency or settings.concurrency or DEFAULT_CONCURRENCY)
     started = time.monotonic()
-    accounts = _load_accounts(city, configs, env)
+    accounts = _load_accounts(city, configs, options.env)
 
     def one(account: _Account) -> AccountResult:
-        return _run_account(
-            account,
-            as_of,
-            week,
-            now=now,
-            clock_now=clock_now,
-            dry_run=dry_run,
-            no_collect=no_collect,
-            store_factory=store_factory,
-            source_factory=source_factory,
-            progress=progress,
-            shared=shared,
-        )
+        return _run_account(account, as_of, week, options, shared)
 
-    if progress is not None:
+    if options.progress is not None:
         for account in accounts:
-            _tell(progress, account.name, _("waiting"))
+            _tell(options.progress, account.name, _("waiting"))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="postme-account") as pool:
         results = list(pool.map(one, accounts))
     return CityResult(
@@ -559,7 +208,7 @@ def _run_accounts(
         accounts=tuple(results),
         quota=shared.stats(),
         instagram=shared.gate.to_json(),
-        dry_run=dry_run,
+        dry_run=options.dry_run,
         seconds=time.monotonic() - started,
     )
 
@@ -607,28 +256,17 @@ def _tell(progress: AccountProgress | None, name: str, text: str) -> None:
 
 
 def _run_account(
-    account: _Account,
-    as_of: dt.date,
-    week: IsoWeek,
-    *,
-    now: dt.datetime | None,
-    clock_now: dt.datetime | None,
-    dry_run: bool,
-    no_collect: bool,
-    store_factory: StoreFactory,
-    source_factory: SourceFactory,
-    progress: AccountProgress | None,
-    shared: _Shared,
+    account: _Account, as_of: dt.date, week: IsoWeek, options: CityOptions, shared: _Shared
 ) -> AccountResult:
     """One account, every failure turned into a result (never raised)."""
-    from postme.jobs import run_weekly
+    from postme.jobs.weekly import run_weekly
     from postme.secrets import scrub
 
     name = account.name
     started = time.monotonic()
 
     def tell(text: str) -> None:
-        _tell(progress, name, text)
+        _tell(options.progress, name, text)
 
     def failed(code: ExitCode, message: str) -> AccountResult:
         log.info("%s: %s", name, message)
@@ -649,23 +287,24 @@ def _run_account(
     tell(_("starting"))
     try:
         settings = account.settings
-        store = store_factory(settings)
+        store = options.store_factory(settings)
         shared.pace(store)
-        source = None if no_collect else source_factory(settings)
+        source_factory = options.source_factory or default_source
+        source = None if options.no_collect else source_factory(settings)
         if source is not None and not _is_offline(source):
             # Spend no Instagram read on an account whose spreadsheet cannot be opened
             # (Google: the metadata call run_weekly makes anyway, cached by the store).
             store.tab_titles()
-            source = _GatedSource(source, shared.gate)
+            source = GatedSource(source, shared.gate)
         result = run_weekly(
             settings,
             as_of,
             source=source,
             week=week,
-            dry_run=dry_run,
+            dry_run=options.dry_run,
             store=store,
-            now=now,
-            clock_now=clock_now,
+            now=options.now,
+            clock_now=options.clock_now,
             progress=tell,
         )
     except PostmeError as error:
@@ -715,185 +354,22 @@ def _account_result(name: str, path: Path, result: WeeklyResult, seconds: float)
     )
 
 
-# --- the roll-up ------------------------------------------------------------------------------
-
-# field → (Indonesian header, English header), in the tab's column order.
-ROLLUP_HEADERS: Mapping[str, tuple[str, str]] = {
-    "account": ("Akun", "Account"),
-    "week": ("Minggu", "Week"),
-    "followers_end": ("Pengikut", "Followers"),
-    "follower_growth": ("Pertumbuhan", "Growth"),
-    "posts": ("Postingan", "Posts"),
-    "plan_adherence_pct": ("Kepatuhan Rencana (%)", "Plan Adherence (%)"),
-    "engagement_rate_pct": ("Engagement Rate (%)", "Engagement Rate (%)"),
-    "errors": ("Error", "Errors"),
-    "missed": ("Terlewat", "Missed"),
-    "status": ("Status", "Status"),
-    "updated_at": ("Diperbarui", "Updated"),
-}
-STATUS_LABELS: Mapping[Status, tuple[str, str]] = {
-    "ok": ("OK", "OK"),
-    "findings": ("Ada temuan", "Findings"),
-    "partial": ("Sebagian", "Partial"),
-    "failed": ("Gagal", "Failed"),
-}
-_FIGURES = (
-    "followers_end",
-    "follower_growth",
-    "posts",
-    "plan_adherence_pct",
-    "engagement_rate_pct",
-    "errors",
-    "missed",
-)
-
-
-def rollup_headers(language: str) -> list[str]:
-    return [en if language == "en" else id_ for id_, en in ROLLUP_HEADERS.values()]
-
-
-def rollup_request(city: Settings) -> TabRequest:
-    tab = (city.rollup or RollupSettings()).tab
-    return TabRequest(title=tab, header_row=1, required=False)
-
-
-def plan_rollup(
-    plan: WritePlan,
-    existing_tab: Tab | None,
-    city: Settings,
-    results: Sequence[AccountResult],
-    week: IsoWeek,
-    updated_at: dt.datetime,
-) -> int:
-    """Upsert one row per account for its week into the roll-up tab, by (account, week),
-    and ask for the chart. Returns the number of rows planned.
-
-    A failed account's row gets only its status (a new row has empty figures; figures an
-    earlier run of the same week wrote stay, the status says this run failed). "Updated"
-    alone does not count as a change, so a re-run with the same results writes nothing.
-    """
-    language = city.language
-    tab = (city.rollup or RollupSettings()).tab
-    headers = rollup_headers(language)
-    column = dict(zip(ROLLUP_HEADERS, headers, strict=True))
-    stamp = updated_at.astimezone(city.zone).strftime("%Y-%m-%d %H:%M")
-    records: list[dict[str, Cell]] = []
-    for result in results:
-        label = STATUS_LABELS[result.status]
-        record: dict[str, Cell] = {
-            column["account"]: result.name,
-            column["week"]: result.week or week.label,
-            column["status"]: label[1] if language == "en" else label[0],
-            column["updated_at"]: stamp,
-        }
-        if result.status != "failed":
-            for name in _FIGURES:
-                value = getattr(result, name)
-                record[column[name]] = round(value, 2) if isinstance(value, float) else value
-        records.append(record)
-    plan_upsert(
-        plan,
-        tab,
-        existing_tab,
-        headers,
-        [column["account"], column["week"]],
-        records,
-        volatile=[column["updated_at"]],
-    )
-    title = (
-        "Plan adherence and engagement rate per account"
-        if language == "en"
-        else "Kepatuhan rencana dan engagement rate per akun"
-    )
-    plan.charts.append(
-        ChartSpec(
-            tab,
-            title,
-            column["account"],
-            (column["plan_adherence_pct"], column["engagement_rate_pct"]),
-        )
-    )
-    return len(records)
-
-
-def write_rollup(
-    city: Settings,
-    results: Sequence[AccountResult],
-    week: IsoWeek,
-    *,
-    updated_at: dt.datetime,
-    dry_run: bool = False,
-    store: Store | None = None,
-) -> RollupResult:
-    """Read the roll-up tab and write this run's rows in one batch, under the city
-    spreadsheet's lock. A failure is returned (with its exit code), not raised."""
-    tab = (city.rollup or RollupSettings()).tab
-    name = city.sheet_label
-    try:
-        store = store or open_store(city)
-        name = store.name
-        with spreadsheet_lock(city):
-            existing = store.read([rollup_request(city)])[tab]
-            plan = WritePlan()
-            rows = plan_rollup(plan, existing, city, results, week, updated_at)
-            if not dry_run:
-                store.write(plan)
-            name = store.name
-    except PostmeError as error:
-        log.warning("%s", error)
-        return RollupResult(tab, name, len(results), 0, False, str(error), error.exit_code)
-    return RollupResult(
-        tab,
-        name,
-        rows,
-        plan.cell_count(),
-        written=not dry_run and bool(plan.writes or plan.new_tabs),
-    )
-
-
 def run_city(
     city: Settings,
     configs: Sequence[Path],
     as_of: dt.date,
-    *,
-    week: IsoWeek | None = None,
-    now: dt.datetime | None = None,
-    clock_now: dt.datetime | None = None,
-    dry_run: bool = False,
-    no_collect: bool = False,
-    store_factory: StoreFactory = open_store,
-    source_factory: SourceFactory = default_source,
-    progress: AccountProgress | None = None,
-    pacer_factory: PacerFactory = QuotaPacer,
-    instagram_gate: InstagramGate | None = None,
-    concurrency: int | None = None,
-    env: Mapping[str, str] | None = None,
+    options: CityOptions = CityOptions(),
 ) -> CityResult:
     """:func:`run_accounts`, then (when the city config has ``[rollup]``) the roll-up rows
     into the city spreadsheet in one batch, paced with the same per-credential budget."""
-    week = week or last_complete_week(as_of)
-    shared = _shared_for(city, pacer_factory, instagram_gate)
-    result = _run_accounts(
-        city,
-        configs,
-        as_of,
-        week,
-        shared,
-        now=now,
-        clock_now=clock_now,
-        dry_run=dry_run,
-        no_collect=no_collect,
-        store_factory=store_factory,
-        source_factory=source_factory,
-        progress=progress,
-        concurrency=concurrency,
-        env=env,
-    )
+    week = options.week or last_complete_week(as_of)
+    shared = _shared_for(city, options)
+    result = _run_accounts(city, configs, as_of, week, shared, options)
     if city.rollup is None:
         return result
-    stamp = clock_now or dt.datetime.now(city.zone)
+    stamp = options.clock_now or dt.datetime.now(city.zone)
     try:
-        store = store_factory(city)
+        store = options.store_factory(city)
     except PostmeError as error:
         rollup = RollupResult(
             city.rollup.tab,
@@ -907,6 +383,6 @@ def run_city(
     else:
         shared.pace(store)
         rollup = write_rollup(
-            city, result.accounts, week, updated_at=stamp, dry_run=dry_run, store=store
+            city, result.accounts, week, updated_at=stamp, dry_run=options.dry_run, store=store
         )
     return replace(result, rollup=rollup, quota=shared.stats())
