@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import string
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -237,7 +237,7 @@ def settings_dict(sheet: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def write_xlsx(tabs: dict[str, Sequence[Sequence[Any]]], path: Path) -> Path:
+def write_xlsx(tabs: Mapping[str, Sequence[Sequence[Any]]], path: Path) -> Path:
     """The tabs as an .xlsx workbook (openpyxl's write-only mode, fast for 100k rows)."""
     import openpyxl
 

@@ -343,14 +343,11 @@ def special_days(
     if include_cuti_bersama:
         categories.append(("government", CUTI_BERSAMA))
     if categories:
-        import holidays  # here, not at module level: it is slow to import
+        from postme.holiday_table import indonesian_days  # a shipped table, not `holidays`
 
         for category, kind in categories:
-            calendar_ = holidays.country_holidays(
-                "ID", years=years, language="id", categories=(category,)
-            )
-            for when in calendar_:
+            for when, name in indonesian_days(years, category):
                 if start <= when <= end:
-                    found.extend(SpecialDay(when, name, kind) for name in calendar_.get_list(when))
+                    found.append(SpecialDay(when, name, kind))
 
     return sorted(found, key=lambda special: (special.date, special.name, special.kind))

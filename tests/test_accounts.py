@@ -259,10 +259,10 @@ def test_xlsx_city_run_one_failing_account_does_not_stop_the_others(
     assert any(n == "Puskesmas B" and t.startswith("failed:") for n, t in seen)
 
     # JSON for machines.
-    data = result.to_json()
+    data: dict[str, Any] = result.to_json()
     assert data["exit_code"] == 3 and data["summary"]["failed"] == 1
-    assert [x["status"] for x in data["accounts"]] == ["findings", "failed", "findings"]  # type: ignore[index]
-    assert data["rollup"]["tab"] == "Rekap Kota"  # type: ignore[index]
+    assert [x["status"] for x in data["accounts"]] == ["findings", "failed", "findings"]
+    assert data["rollup"]["tab"] == "Rekap Kota"
 
 
 def test_xlsx_rerun_gives_the_same_rollup(xlsx_city: dict[str, Any]) -> None:

@@ -56,7 +56,7 @@ runner = CliRunner()
 # ---------------------------------------------------------------- hypothesis: whole calendars
 
 hostile_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), min_codepoint=0x20, max_codepoint=0x1FAFF),
+    alphabet=st.characters(exclude_categories=["Cs"], min_codepoint=0x20, max_codepoint=0x1FAFF),
     max_size=40,
 )
 prefixed = st.builds(
@@ -421,7 +421,14 @@ def test_control_characters_from_instagram_do_not_break_the_xlsx_write(tmp_path:
 
 def test_duplicate_header_names_use_the_first_column(tmp_path: Path) -> None:
     header = [*HEADERS.values(), "Tanggal", "Caption", "Caption"]
-    row = ["16/11/2026", "19:00", "Nice to Know", "Foto", "t", "pasti sembuh #Germas"]
+    row: list[str | None] = [
+        "16/11/2026",
+        "19:00",
+        "Nice to Know",
+        "Foto",
+        "t",
+        "pasti sembuh #Germas",
+    ]
     row += [None] * (len(HEADERS) - len(row)) + ["bukan tanggal", "x", "y"]
     tab = build_tab(CALENDAR, [header, row], calendar_request(SETTINGS))
     calendar = read_calendar(tab, SETTINGS)

@@ -233,7 +233,7 @@ def test_oauth_sign_in_file_is_0600(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 
     client = tmp_path / "credentials.json"
     client.write_text(json.dumps({"installed": {"client_id": "x", "client_secret": "y"}}))
-    creds = Credentials(
+    creds = Credentials(  # type: ignore[no-untyped-call]
         token="ya29.fake", refresh_token="1//fake-refresh", client_id="x", client_secret="y"
     )
     monkeypatch.setattr(gspread.auth, "local_server_flow", lambda **kw: creds)

@@ -99,3 +99,12 @@ class MemoryStore:
     def write(self, plan: WritePlan) -> None:
         self.plans.append(plan)
         apply_plan(self.grids, plan)
+
+
+def calendar_grid(rows: Sequence[dict[str, Cell]]) -> Grid:
+    """A calendar tab's grid with the default headers on row 1, rows keyed by header."""
+    from postme.config import CalendarColumns
+
+    columns = CalendarColumns()
+    headers = [str(getattr(columns, name)) for name in CalendarColumns.model_fields]
+    return [headers, *([row.get(header) for header in headers] for row in rows)]
