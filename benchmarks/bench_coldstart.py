@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -78,13 +79,18 @@ def postme_command(root: Path) -> list[str]:
     return [sys.executable, "-c", "from postme.cli import app; app()"]
 
 
-def timed(command: list[str], cwd: Path) -> float:
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system of the process). On a shared machine the
+    CPU time is the steadier figure; the wall time is what a user waits."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"{command[:4]} exit {done.returncode}: {done.stderr[-2000:]}")
-    return seconds
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu
 
 
 def run(rows: int = 3000, repeats: int = 5, root: Path = ROOT) -> dict[str, Any]:
@@ -104,13 +110,13 @@ def run(rows: int = 3000, repeats: int = 5, root: Path = ROOT) -> dict[str, Any]
         quoted = json.dumps([quote_tab(t) for t in titles])
         command = postme_command(root)
 
-        def weekly_process(as_of: dt.date) -> float:
+        def weekly_process(as_of: dt.date) -> tuple[float, float]:
             args = ["weekly", "--no-collect", "-c", str(config), "--as-of", as_of.isoformat()]
             return timed([*command, *args, "--quiet"], root)
 
         weekly_process(generate.AS_OF - dt.timedelta(days=7))  # tool tabs exist from now on
-        ours: list[float] = []
-        bare: list[float] = []
+        ours: list[tuple[float, float]] = []
+        bare: list[tuple[float, float]] = []
         for repeat in range(repeats):
             as_of = generate.AS_OF + dt.timedelta(days=7 * repeat)
             planned = run_weekly(settings, as_of, source=None, dry_run=True)
@@ -132,12 +138,17 @@ def run(rows: int = 3000, repeats: int = 5, root: Path = ROOT) -> dict[str, Any]
                     folder,
                 )
             )
+    wall = min(w for w, _c in ours), min(w for w, _c in bare)
+    cpu = min(c for _w, c in ours), min(c for _w, c in bare)
     return {
         "rows": rows,
         "repeats": repeats,
-        "postme_s": min(ours),
-        "bare_s": min(bare),
-        "ratio": min(ours) / min(bare),
+        "postme_s": wall[0],
+        "bare_s": wall[1],
+        "ratio": wall[0] / wall[1],
+        "postme_cpu_s": cpu[0],
+        "bare_cpu_s": cpu[1],
+        "cpu_ratio": cpu[0] / cpu[1],
     }
 
 

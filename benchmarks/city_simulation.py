@@ -46,7 +46,7 @@ from postme.instagram.jsondir import JsonDirSource  # noqa: E402
 CLOCK = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 SHEET_BLOCK = '[sheet]\nbackend = "xlsx"\npath = "planner.xlsx"\n'
 
-# Instagram, for the arithmetic (instaloader 4.16 facts, SPEC §8): a page holds 12 posts,
+# Instagram, for the arithmetic (instaloader 4.16 facts, docs/city.md): a page holds 12 posts,
 # so two weeks of a Puskesmas (~10-20 posts) is the profile plus 1-2 pages.
 IG_REQUESTS_PER_ACCOUNT = 3
 IG_SECONDS_PER_REQUEST = 3.0  # instaloader's own pacing plus latency, a guess on the low side

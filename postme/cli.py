@@ -17,7 +17,6 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from postme import __version__
 from postme.errors import ConfigError, ExitCode, PostmeError
 from postme.i18n import _, set_language
 
@@ -36,7 +35,9 @@ T = TypeVar("T")
 
 def _print_version(value: bool) -> None:
     if value:
-        typer.echo(f"postme {__version__}")
+        import postme
+
+        typer.echo(f"postme {postme.__version__}")
         raise typer.Exit(0)
 
 
@@ -672,7 +673,9 @@ def _prompt_or_cancel(question: str, hide_input: bool = False) -> str:
 @app.command()
 def version() -> None:
     """Print the postme version."""
-    typer.echo(__version__)
+    import postme
+
+    typer.echo(postme.__version__)
 
 
 def _log_to_file() -> None:

@@ -1,4 +1,4 @@
-"""Every exit code and every error type of postme, in one place (SPEC §7)."""
+"""Every exit code and every error type of postme, in one place (README "Every week, automatically")."""
 
 from __future__ import annotations
 

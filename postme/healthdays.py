@@ -1,9 +1,10 @@
-"""Health days and national holidays a team greets (SPEC §5 `upcoming-day`, §10).
+"""Health days and national holidays a team greets (README "Definitions", ``upcoming-day``).
 
 Health days come from ``postme/data/health_days.toml`` (Indonesian names, fixed dates,
 "2nd thursday"/"last sunday" rules, week-long observances), which a team extends,
 overrides or trims in its config. National holidays and cuti bersama come from the
-``holidays`` package (Indonesia, Indonesian names). Nothing is written per year.
+``holidays`` package (Indonesia, Indonesian names), through the table shipped in
+``postme/data/holidays_id.json`` (:mod:`postme.holiday_table`). Nothing is written per year.
 """
 
 from __future__ import annotations

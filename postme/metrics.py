@@ -1,4 +1,4 @@
-"""The two metrics tabs (SPEC §3): reading what people typed and planning what ``collect``
+"""The two metrics tabs (README "Your own spreadsheet"): reading what people typed and planning what ``collect``
 writes.
 
 *Account metrics* (default ``Metrik Akun``): one row per snapshot, ``date``, ``followers``,

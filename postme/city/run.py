@@ -1,5 +1,5 @@
 """Many accounts: a city or district health office runs every Puskesmas's weekly job and
-writes one roll-up (SPEC §1, §8).
+writes one roll-up (docs/city.md).
 
 ``run_city`` runs each account's own config through :func:`postme.jobs.run_weekly` with a
 few accounts at a time, then upserts one row per account per week into the roll-up tab
