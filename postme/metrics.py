@@ -1,5 +1,5 @@
-"""The two metrics tabs (README "Your own spreadsheet"): reading what people typed and planning what ``collect``
-writes.
+"""The two metrics tabs (README "Your own spreadsheet"): reading what people typed. What
+``collect`` writes into them is planned by :mod:`postme.tabs.metrics`.
 
 *Account metrics* (default ``Metrik Akun``): one row per snapshot, ``date``, ``followers``,
 ``following``, ``posts``. *Post metrics* (default ``Metrik Postingan``): one row per post,
