@@ -16,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from fakes.demo import CLOCK, Demo, demo_settings, drop_cli_handlers
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -28,7 +29,6 @@ from instagram_fixtures import (
     write_profile,
 )
 from sheets_server import SheetsServer
-from test_reliability_sheets import CLOCK, Demo, demo_settings, drop_cli_handlers, fresh_cli_logging
 from typer.testing import CliRunner
 
 from postme.analysis import analyse_week
@@ -42,8 +42,6 @@ from postme.policy import validate
 from postme.slots import check_slots
 from postme.stores.base import build_tab, cell_a1
 from postme.weeks import last_complete_week
-
-__all__ = ["fresh_cli_logging"]
 
 CALENDAR = "Kalender Konten"
 HEADERS = {name: str(getattr(CalendarColumns(), name)) for name in CalendarColumns.model_fields}

@@ -17,6 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 import requests
+from fakes.demo import CLOCK, Demo, demo_settings
 from instagram_fixtures import (
     BAKUNG,
     PROFILE_DOC_ID,
@@ -29,15 +30,12 @@ from instagram_fixtures import (
     write_session,
 )
 from sheets_server import SheetsServer
-from test_reliability_sheets import CLOCK, Demo, demo_settings, fresh_cli_logging
 from typer.testing import CliRunner
 
 from postme.demo import DEMO_AS_OF, prepare_demo
 from postme.errors import ExitCode
 from postme.instagram.live import LiveSource
 from postme.jobs import WeeklyResult, run_weekly
-
-__all__ = ["fresh_cli_logging"]  # the autouse fixture, shared
 
 CALENDAR = "Kalender Konten"
 AS_OF = DEMO_AS_OF.isoformat()

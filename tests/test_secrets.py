@@ -18,11 +18,11 @@ from typing import Any
 import instaloader
 import pytest
 import requests
+from fakes.demo import CLOCK, Demo, drop_cli_handlers
 from instagram_fixtures import BAKUNG, FakeInstagram, write_session
 from platformdirs import user_log_dir
 from sheets_server import SheetsServer
 from test_reliability_instagram import XlsxDemo, live, raising
-from test_reliability_sheets import CLOCK, Demo, drop_cli_handlers, fresh_cli_logging
 from typer.testing import CliRunner
 
 from postme.demo import DEMO_AS_OF
@@ -30,8 +30,6 @@ from postme.errors import InstagramError, PostmeError, SheetError
 from postme.instagram.session import login
 from postme.jobs import run_weekly
 from postme.secrets import MASK, register_secret, scrub
-
-__all__ = ["fresh_cli_logging"]
 
 AS_OF = DEMO_AS_OF.isoformat()
 PASSWORD = "Sukamaju#Rahasia-2026"  # noqa: S105 - a fake
