@@ -136,9 +136,11 @@ class Context:
 
         self.settings = load_config(self._config)
         set_language(self.lang or self.settings.language)
-        self.as_of = parse_as_of(self._as_of, self.settings)
-        # Rows due today are judged against the clock only on a real "today" run.
-        self.now = None if self._as_of else dt.datetime.now(self.settings.zone)
+        from postme.jobs.clock import run_clock
+
+        given = parse_as_of(self._as_of, self.settings) if self._as_of else None
+        clock = run_clock(self.settings.zone, given)  # the clock rule lives in jobs.clock
+        self.as_of, self.now = clock.as_of, clock.now
 
     def emit_json(self, document: Any) -> None:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")

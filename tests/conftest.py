@@ -9,7 +9,7 @@ import pytest
 
 from postme.i18n import set_language
 
-pytest_plugins = ["sheets_fixtures"]
+pytest_plugins = ["fakes.sheets"]
 
 
 @pytest.fixture(autouse=True)

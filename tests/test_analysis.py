@@ -6,8 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from calendar_builders import make_calendar, make_settings
 from fakes import Grid, apply_plan, read_grid
+from fakes.calendar import make_calendar, make_settings
 
 from postme.analysis import ProgramStats, WeekReport, analyse_week
 from postme.calendar import Calendar

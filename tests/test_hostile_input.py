@@ -17,10 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 from fakes.demo import CLOCK, Demo, demo_settings, drop_cli_handlers
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hsettings
-from hypothesis import strategies as st
-from instagram_fixtures import (
+from fakes.instagram import (
     BAKUNG,
     media,
     post_from_media,
@@ -28,6 +25,9 @@ from instagram_fixtures import (
     write_post,
     write_profile,
 )
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sheets_server import SheetsServer
 from typer.testing import CliRunner
 

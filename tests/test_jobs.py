@@ -8,8 +8,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from calendar_builders import make_settings
 from fakes import Grid, MemoryStore, calendar_grid
+from fakes.calendar import make_settings
 
 from postme.errors import ExitCode, LockBusy
 from postme.jobs import (

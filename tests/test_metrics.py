@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from calendar_builders import make_settings
 from fakes import Grid, apply_plan, read_grid, written_cells
+from fakes.calendar import make_settings
 
 from postme.instagram.base import AccountSnapshot, Collection, PostRecord
 from postme.metrics import (

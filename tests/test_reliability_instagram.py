@@ -3,7 +3,7 @@ weekly job written (analysis, findings) and ends with exit code 4, with a messag
 says what to do.
 
 The live source runs instaloader's own code; only ``requests.Session.send`` is faked
-(``FakeInstagram`` from tests/instagram_fixtures.py), as in tests/test_instagram_live.py.
+(``FakeInstagram`` from tests/fakes/instagram.py), as in tests/test_instagram_live.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 import requests
 from fakes.demo import CLOCK, Demo, demo_settings
-from instagram_fixtures import (
+from fakes.instagram import (
     BAKUNG,
     PROFILE_DOC_ID,
     TIMELINE_DOC_ID,

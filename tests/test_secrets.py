@@ -19,7 +19,7 @@ import instaloader
 import pytest
 import requests
 from fakes.demo import CLOCK, Demo, drop_cli_handlers
-from instagram_fixtures import BAKUNG, FakeInstagram, write_session
+from fakes.instagram import BAKUNG, FakeInstagram, write_session
 from platformdirs import user_log_dir
 from sheets_server import SheetsServer
 from test_reliability_instagram import XlsxDemo, live, raising

@@ -13,7 +13,7 @@
   ``requests.Session.send`` and answers the few requests instaloader 4.16 makes for a
   logged-in profile walk (profile page, profile query, start page, timeline pages).
 
-``python tests/instagram_fixtures.py`` regenerates ``tests/data/instagram``.
+``python -m fakes.instagram`` (from ``tests/``) regenerates ``tests/data/instagram``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from requests.structures import CaseInsensitiveDict
 
 from postme.instagram.jsondir import OfflineContext
 
-DATA_DIR = Path(__file__).parent / "data" / "instagram"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "instagram"
 BAKUNG = "puskesmas.bakung"
 BAKUNG_ID = 51234567890
 
