@@ -18,11 +18,10 @@ from typing import Any
 import instaloader
 import pytest
 import requests
-from fakes.demo import CLOCK, Demo, drop_cli_handlers
-from fakes.instagram import BAKUNG, FakeInstagram, write_session
+from fakes.demo import CLOCK, Demo, XlsxDemo, drop_cli_handlers
+from fakes.instagram import BAKUNG, FakeInstagram, live, raising, write_session
 from platformdirs import user_log_dir
 from sheets_server import SheetsServer
-from test_reliability_instagram import XlsxDemo, live, raising
 from typer.testing import CliRunner
 
 from postme.demo import DEMO_AS_OF

@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from sheets_server import SheetsServer
 
 from postme.config import Settings, settings_from_dict
@@ -97,3 +98,19 @@ class Demo:
 
     def config(self, **sheet: Any) -> Path:
         return gsheets_config(self.folder, self.id, self.key_file, **sheet)
+
+
+class XlsxDemo:
+    """The demo workbook in a folder, run through the weekly job on the .xlsx store."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.workbook = prepare_demo(folder)
+        self.settings = demo_settings({"backend": "xlsx", "path": str(self.workbook)})
+
+    def weekly(self, source: Any) -> WeeklyResult:
+        return run_weekly(self.settings, DEMO_AS_OF, source=source, now=CLOCK, clock_now=CLOCK)
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        book = openpyxl.load_workbook(self.workbook)
+        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
