@@ -16,9 +16,13 @@ import sys
 def main() -> None:
     try:
         gc.set_threshold(100_000, 50, 100)
-        from postme.cli import app
+        from postme import cli
 
-        app()
+        try:
+            cli.app()
+        except SystemExit as stop:
+            _json_for_usage_error(stop)
+            raise
     except KeyboardInterrupt:
         try:
             from postme.i18n import _
@@ -28,6 +32,18 @@ def main() -> None:
             message = "Stopped by the user. Nothing was written."
         sys.stderr.write(f"\n{message}\n")
         sys.exit(130)
+
+
+def _json_for_usage_error(stop: SystemExit) -> None:
+    """A command line Typer could not read ends before any command ran: with ``--json``
+    the script still gets its one document (the details are on stderr)."""
+    from postme.cli import error_document, json_written, write_json
+    from postme.i18n import _
+
+    code = stop.code if isinstance(stop.code, int) else 1
+    if code and "--json" in sys.argv[1:] and not json_written():
+        message = _("The command line could not be read; the reason is on stderr.")
+        write_json(error_document(code, "UsageError", message))
 
 
 if __name__ == "__main__":

@@ -143,7 +143,20 @@ class Context:
         self.as_of, self.now = clock.as_of, clock.now
 
     def emit_json(self, document: Any) -> None:
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+        write_json(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+_json_written = False  # one document per run, even when the command line cannot be read
+
+
+def write_json(text: str) -> None:
+    global _json_written
+    _json_written = True
+    sys.stdout.write(text + "\n")
+
+
+def json_written() -> bool:
+    return _json_written
 
 
 def parse_as_of(text: str | None, settings: Any) -> dt.date:
@@ -223,13 +236,14 @@ def _fail(code: int, kind: str, message: str, as_json: bool) -> int:
 
     render.error(message)
     if as_json:
-        sys.stdout.write(
-            json.dumps(
-                {"error": {"code": code, "kind": kind, "message": message}}, ensure_ascii=False
-            )
-            + "\n"
-        )
+        write_json(error_document(code, kind, message))
     return code
+
+
+def error_document(code: int, kind: str, message: str) -> str:
+    return json.dumps(
+        {"error": {"code": code, "kind": kind, "message": message}}, ensure_ascii=False
+    )
 
 
 def _print_traceback() -> None:
@@ -616,7 +630,7 @@ def init(
         )
         result = run_init(options, None if yes else ask)
         if as_json:
-            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+            write_json(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         else:
             for line in result.summary():
                 typer.echo(line)

@@ -314,3 +314,27 @@ def test_demo_prints_a_command_that_reproduces_it(
     )
     after = snapshot(tmp_path / "d" / "planner.xlsx")
     assert after["Analisis Mingguan"] == before["Analisis Mingguan"]  # the same story
+
+
+def test_json_usage_error_is_still_one_document(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "postme", "weekly", "--json", "--no-such-option"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["error"]["kind"] == "UsageError"
+    assert "--no-such-option" in done.stderr
+    # A config error is reported once, by the command itself.
+    done = subprocess.run(
+        [sys.executable, "-m", "postme", "weekly", "--json", "-c", str(tmp_path / "no.toml")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and json.loads(done.stdout)["error"]["kind"] == "ConfigError"
