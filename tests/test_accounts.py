@@ -507,7 +507,7 @@ def test_run_accounts_alone_writes_no_rollup(xlsx_city: dict[str, Any]) -> None:
     assert result.accounts[0].status == "findings"
     path = xlsx_city["city"].sheet.path
     assert XlsxStore(path).read([TabRequest("Rekap Kota", required=False)])["Rekap Kota"] is None
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="No accounts to run"):
         run_accounts(xlsx_city["city"], [], DEMO_AS_OF, CityOptions(env={}))
 
 

@@ -93,9 +93,11 @@ def test_lock_is_per_spreadsheet(store: Store, tmp_path: Path) -> None:
     other = open_store(
         demo_settings({"backend": "xlsx", "path": str(tmp_path / "other" / "planner.xlsx")})
     )
+    entered = []
     with Holder(store):
         with spreadsheet_lock(other, wait_seconds=0):
-            pass  # another spreadsheet is not blocked
+            entered.append(other.identity)  # another spreadsheet is not blocked
+    assert entered == [str((tmp_path / "other" / "planner.xlsx").resolve())]
 
 
 def test_lock_held_by_another_process(store: Store) -> None:
