@@ -1,5 +1,5 @@
 """Instagram requests per collect, on instaloader's own objects with the network faked at
-``requests.Session.send`` (tests/instagram_fixtures.FakeInstagram counts every request)."""
+``requests.Session.send`` (tests/fakes/instagram.FakeInstagram counts every request)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from instagram_fixtures import BAKUNG, FakeInstagram, loader_for_tests, media, write_session
+from fakes.instagram import BAKUNG, FakeInstagram, loader_for_tests, media, write_session
 
 from postme.config import settings_from_dict
 from postme.instagram.live import POSSIBLY_PINNED, LiveSource

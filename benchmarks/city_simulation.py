@@ -32,7 +32,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from sheets_server import SheetsServer, make_service_account_key, start_server  # noqa: E402
 
-from postme.accounts import CityResult, QuotaPacer, account_configs, run_city  # noqa: E402
+from postme.city import (  # noqa: E402
+    CityOptions,
+    CityResult,
+    QuotaPacer,
+    account_configs,
+    run_city,
+)
 from postme.config import Settings, load_config  # noqa: E402
 from postme.demo import DEMO_AS_OF, DEMO_CONFIG, demo_files  # noqa: E402
 from postme.instagram.jsondir import JsonDirSource  # noqa: E402
@@ -40,7 +46,7 @@ from postme.instagram.jsondir import JsonDirSource  # noqa: E402
 CLOCK = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 SHEET_BLOCK = '[sheet]\nbackend = "xlsx"\npath = "planner.xlsx"\n'
 
-# Instagram, for the arithmetic (instaloader 4.16 facts, SPEC §8): a page holds 12 posts,
+# Instagram, for the arithmetic (instaloader 4.16 facts, docs/city.md): a page holds 12 posts,
 # so two weeks of a Puskesmas (~10-20 posts) is the profile plus 1-2 pages.
 IG_REQUESTS_PER_ACCOUNT = 3
 IG_SECONDS_PER_REQUEST = 3.0  # instaloader's own pacing plus latency, a guess on the low side
@@ -198,11 +204,13 @@ def _one_pass(
         city,
         configs,
         DEMO_AS_OF + dt.timedelta(days=shift_days),
-        now=moment,
-        clock_now=moment,
-        source_factory=source,
-        pacer_factory=pacer_factory,
-        env={},
+        CityOptions(
+            now=moment,
+            clock_now=moment,
+            source_factory=source,
+            pacer_factory=pacer_factory,
+            env={},
+        ),
     )
     real = time.perf_counter() - real
     cpu = time.process_time() - cpu

@@ -31,6 +31,7 @@ FULL = {
     "instagram": [50, 1000],
     "validate": [1000, 10_000, 100_000],
     "startup_repeats": 7,
+    "coldstart": (3000, 7),
 }
 SMOKE = {
     "requests": [100],
@@ -40,6 +41,7 @@ SMOKE = {
     "instagram": [50],
     "validate": [1000],
     "startup_repeats": 1,
+    "coldstart": (200, 1),
 }
 SHEETS_GOAL = 3  # metadata, one batch read, one batch write
 
@@ -70,6 +72,7 @@ def machine() -> dict[str, Any]:
 
 
 def run(sizes: dict[str, Any]) -> dict[str, Any]:
+    import bench_coldstart
     import bench_instagram
     import bench_sheets
     import bench_startup
@@ -83,6 +86,7 @@ def run(sizes: dict[str, Any]) -> dict[str, Any]:
     results["instagram"] = bench_instagram.run(sizes["instagram"])
     results["startup"] = bench_startup.run(sizes["startup_repeats"])
     results["validate"] = bench_validate.run(sizes["validate"])
+    results["coldstart"] = bench_coldstart.run(*sizes["coldstart"])
     results["seconds"] = time.perf_counter() - started
     return results
 
@@ -157,6 +161,14 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"| 3 | weekly --no-collect, .xlsx store | {_n(row['rows'])} rows | "
             f"{row['xlsx_s']:.2f} s | | reference | |"
+        )
+    cold = results.get("coldstart")
+    if cold:
+        lines.append(
+            f"| 3 | weekly --no-collect, a whole process (cold start) | {_n(cold['rows'])} rows | "
+            f"{cold['postme_s']:.2f} s, CPU {cold['postme_cpu_s']:.2f} s | bare gspread process "
+            f"{cold['bare_s']:.2f} s, CPU {cold['bare_cpu_s']:.2f} s (ratio {cold['ratio']:.2f}×, "
+            f"CPU {cold['cpu_ratio']:.2f}×) | ≤ 1.5× | {_ok(cold['cpu_ratio'] <= 1.5)} |"
         )
     start = results["startup"]
     lines.append(

@@ -63,21 +63,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, fields, replace
 from statistics import fmean
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from postme.calendar import Calendar, CalendarEntry
-from postme.config import Settings
 from postme.matching import local_moment, match_posts
 from postme.matching import missed_rows as missed_rows_of
 from postme.metrics import FollowerPoint, PostMetric
-from postme.stores.base import Cell, ChartSpec, Tab, WritePlan, is_blank
-from postme.stores.upsert import compact, plan_upsert
 from postme.weeks import IsoWeek
-from postme.words import weekday_name
 
 MAX_SNAPSHOT_AGE = dt.timedelta(days=7)  # a boundary value from an older snapshot is None
 
@@ -432,202 +428,4 @@ def _by_program(
     return tuple(stats)
 
 
-# --- rows for the tool-owned tabs -------------------------------------------------------------
-
-# field → (Indonesian header, English header), in the tab's column order.
-WEEK_HEADERS: Mapping[str, tuple[str, str]] = {
-    "week": ("Minggu", "Week"),
-    "start": ("Mulai", "Start"),
-    "end": ("Selesai", "End"),
-    "followers_start": ("Pengikut Awal", "Followers at Start"),
-    "followers_end": ("Pengikut Akhir", "Followers at End"),
-    "follower_growth": ("Pertumbuhan Pengikut", "Follower Growth"),
-    "follower_growth_pct": ("Pertumbuhan (%)", "Growth (%)"),
-    "planned": ("Direncanakan", "Planned"),
-    "published": ("Terupload", "Published"),
-    "cancelled": ("Dibatalkan", "Cancelled"),
-    "missed": ("Terlewat", "Missed"),
-    "plan_adherence_pct": ("Kepatuhan Rencana (%)", "Plan Adherence (%)"),
-    "errors": ("Error", "Errors"),
-    "warnings": ("Peringatan", "Warnings"),
-    "posts": ("Postingan", "Posts"),
-    "likes": ("Suka", "Likes"),
-    "comments": ("Komentar", "Comments"),
-    "views": ("Tayangan", "Views"),
-    "interactions": ("Interaksi", "Interactions"),
-    "avg_interactions_per_post": ("Rata-rata Interaksi/Post", "Avg Interactions/Post"),
-    "engagement_rate_pct": ("Engagement Rate (%)", "Engagement Rate (%)"),
-    "reach_engagement_rate_pct": ("ER Jangkauan (%)", "Reach Engagement Rate (%)"),
-    "top_program": ("Program Teratas", "Top Programme"),
-    "top_post": ("Postingan Teratas", "Top Post"),
-    "best_weekday": ("Hari Terbaik", "Best Weekday"),
-    "best_hour": ("Jam Terbaik", "Best Hour"),
-    "updated_at": ("Diperbarui", "Updated"),
-}
-PROGRAM_FIELDS = (
-    "program",
-    "planned",
-    "published",
-    "cancelled",
-    "missed",
-    "plan_adherence_pct",
-    "posts",
-    "likes",
-    "comments",
-    "views",
-    "interactions",
-    "engagement_rate_pct",
-)
-PROGRAM_HEADER: tuple[str, str] = ("Program", "Programme")
-
-
-def _header(pair: tuple[str, str], language: str) -> str:
-    return pair[1] if language == "en" else pair[0]
-
-
-def week_headers(language: str) -> list[str]:
-    return [_header(pair, language) for pair in WEEK_HEADERS.values()]
-
-
-def program_headers(language: str) -> list[str]:
-    return [
-        _header(WEEK_HEADERS["week"], language),
-        *(
-            _header(PROGRAM_HEADER if name == "program" else WEEK_HEADERS[name], language)
-            for name in PROGRAM_FIELDS
-        ),
-        _header(WEEK_HEADERS["updated_at"], language),
-    ]
-
-
-def _cell(name: str, value: object, zone: ZoneInfo | None, language: str = "id") -> Cell:
-    if value is None:
-        return None
-    if name == "best_weekday" and isinstance(value, int):
-        return weekday_name(value - 1, language)
-    if isinstance(value, dt.datetime):
-        moment = value.astimezone(zone) if zone is not None else value
-        return moment.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if name == "best_hour" and isinstance(value, int):
-        return f"{value:02d}:00"
-    if isinstance(value, float):
-        return round(value, 2)
-    if isinstance(value, str | int | bool):
-        return value
-    return str(value)
-
-
-def report_rows(
-    reports: Sequence[WeekReport], language: str, zone: ZoneInfo | None = None
-) -> tuple[list[str], list[dict[str, Cell]]]:
-    """Headers and one row per week for the weekly tab (headers in ``language``; rates
-    rounded to 2 decimals; dates as ISO text; missing values empty). ``updated_at`` is
-    written as wall time in ``zone`` (default: its own offset)."""
-    headers = week_headers(language)
-    rows = []
-    for report in reports:
-        rows.append(
-            {
-                header: _cell(name, getattr(report, name), zone, language)
-                for name, header in zip(WEEK_HEADERS, headers, strict=True)
-            }
-        )
-    return headers, rows
-
-
-def program_rows(
-    reports: Sequence[WeekReport], language: str, zone: ZoneInfo | None = None
-) -> tuple[list[str], list[dict[str, Cell]]]:
-    """Headers and one row per (week, programme) for the by-programme tab."""
-    headers = program_headers(language)
-    rows = []
-    for report in reports:
-        for stats in report.by_program:
-            values: list[Cell] = [report.week]
-            values.extend(_cell(name, getattr(stats, name), zone) for name in PROGRAM_FIELDS)
-            values.append(_cell("updated_at", report.updated_at, zone))
-            rows.append(dict(zip(headers, values, strict=True)))
-    return headers, rows
-
-
-def plan_report_writes(
-    plan: WritePlan,
-    reports: Sequence[WeekReport],
-    weekly_tab: Tab | None,
-    program_tab: Tab | None,
-    settings: Settings,
-    updated_at: dt.datetime,
-) -> None:
-    """Upsert the weekly rows (by week, oldest first so a new week lands last) and the
-    by-programme rows (by week and programme) into their tabs, and ask for the chart.
-
-    ``updated_at`` alone does not count as a change: a re-run with the same figures
-    writes nothing. A programme line left over from an earlier run of a covered week
-    (its rows moved to another programme) is blanked, so the tab never shows a stale
-    figure.
-    """
-    language = settings.language
-    zone = settings.zone
-    ordered = [replace(r, updated_at=updated_at) for r in sorted(reports, key=lambda r: r.week)]
-    week_header = _header(WEEK_HEADERS["week"], language)
-    updated_header = _header(WEEK_HEADERS["updated_at"], language)
-
-    headers, rows = report_rows(ordered, language, zone)
-    plan_upsert(
-        plan,
-        settings.tabs.weekly,
-        weekly_tab,
-        headers,
-        [week_header],
-        rows,
-        volatile=[updated_header],
-    )
-
-    program_header = _header(PROGRAM_HEADER, language)
-    headers, rows = program_rows(ordered, language, zone)
-    key = [week_header, program_header]
-    plan_upsert(
-        plan, settings.tabs.by_program, program_tab, headers, key, rows, volatile=[updated_header]
-    )
-    if program_tab is not None:
-        _blank_stale(plan, program_tab, headers, week_header, program_header, ordered, rows)
-
-    followers_header = _header(WEEK_HEADERS["followers_end"], language)
-    rate_header = _header(WEEK_HEADERS["engagement_rate_pct"], language)
-    title = (
-        "Followers and engagement rate per week"
-        if language == "en"
-        else "Pengikut dan engagement rate per minggu"
-    )
-    plan.charts.append(
-        ChartSpec(settings.tabs.weekly, title, week_header, (followers_header, rate_header))
-    )
-
-
-def _blank_stale(
-    plan: WritePlan,
-    tab: Tab,
-    headers: Sequence[str],
-    week_header: str,
-    program_header: str,
-    reports: Sequence[WeekReport],
-    rows: Sequence[Mapping[str, Cell]],
-) -> None:
-    week_column = tab.column_index(week_header)
-    program_column = tab.column_index(program_header)
-    if week_column is None or program_column is None:
-        return
-    weeks = {r.week.casefold() for r in reports}
-    current = {(str(r[week_header]).casefold(), str(r[program_header]).casefold()) for r in rows}
-    owned = [c for c in (tab.column_index(h) for h in headers) if c is not None]
-    cells: dict[tuple[int, int], Cell] = {}
-    for row in tab.rows:
-        week = str(row.get(week_column) or "").strip().casefold()
-        program = str(row.get(program_column) or "").strip().casefold()
-        if week in weeks and (week, program) not in current:
-            for column in owned:
-                if not is_blank(row.get(column)):
-                    cells[(row.number, column)] = None
-    plan.writes.extend(compact(tab.title, cells))
+# The tab layouts moved to postme.tabs; kept importable here for older callers.

@@ -17,7 +17,6 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from postme import __version__
 from postme.cli_help import TranslatedGroup, env_language
 from postme.errors import ConfigError, ExitCode, PostmeError
 from postme.i18n import _, set_language
@@ -34,6 +33,31 @@ app = typer.Typer(
 )
 
 T = TypeVar("T")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        import postme
+
+        typer.echo(f"postme {postme.__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the postme version and stop.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Checks the social media planner against the content policy and posting plan,
+    collects Instagram figures and writes the weekly analysis back into the spreadsheet."""
+
 
 ConfigOption = Annotated[
     Path | None,
@@ -116,12 +140,27 @@ class Context:
             set_language(configured_language(self._config))
         self.settings = load_config(self._config)
         set_language(self.lang or self.settings.language)
-        self.as_of = parse_as_of(self._as_of, self.settings)
-        # Rows due today are judged against the clock only on a real "today" run.
-        self.now = None if self._as_of else dt.datetime.now(self.settings.zone)
+        from postme.jobs.clock import run_clock
+
+        given = parse_as_of(self._as_of, self.settings) if self._as_of else None
+        clock = run_clock(self.settings.zone, given)  # the clock rule lives in jobs.clock
+        self.as_of, self.now = clock.as_of, clock.now
 
     def emit_json(self, document: Any) -> None:
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+        write_json(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+_json_written = False  # one document per run, even when the command line cannot be read
+
+
+def write_json(text: str) -> None:
+    global _json_written
+    _json_written = True
+    sys.stdout.write(text + "\n")
+
+
+def json_written() -> bool:
+    return _json_written
 
 
 def parse_as_of(text: str | None, settings: Any) -> dt.date:
@@ -137,36 +176,78 @@ def parse_as_of(text: str | None, settings: Any) -> dt.date:
         ) from None
 
 
-def _run(debug: bool, action: Callable[[], int]) -> None:
-    """Run a command body; turn every error into a message and an exit code."""
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+
+class RunRecord:
+    """What the one log line of a run says: command, week, cells written, exit code."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.week: str | None = None
+        self.cells: int | None = None
+
+    def note(self, week: str | None = None, cells: int | None = None) -> None:
+        self.week = week if week is not None else self.week
+        self.cells = cells if cells is not None else self.cells
+
+    def line(self, code: int) -> str:
+        return "run command={c} week={w} cells={n} exit={e}".format(
+            c=self.command,
+            w=self.week or "-",
+            n=self.cells if self.cells is not None else 0,
+            e=code,
+        )
+
+
+def _run(
+    debug: bool,
+    action: Callable[[], int],
+    *,
+    as_json: bool = False,
+    record: RunRecord | None = None,
+) -> None:
+    """Run a command body; turn every error into a message and an exit code. With
+    ``as_json`` an error is also one JSON document on stdout, so a script always gets one."""
     _configure_logging(debug)
     try:
         code = action()
     except PostmeError as error:
         if debug:
             _print_traceback()
-        from postme import render
-
-        render.error(str(error))
-        raise typer.Exit(int(error.exit_code)) from None
+        code = _fail(int(error.exit_code), type(error).__name__, str(error), as_json)
     except KeyboardInterrupt:
-        from postme import render
-
-        render.error(_("Stopped by the user. Nothing was written."))
-        raise typer.Exit(130) from None
+        code = _fail(
+            INTERRUPTED, "Interrupted", _("Stopped by the user. Nothing was written."), as_json
+        )
     except Exception as error:  # the last line of defence: no traceback for users
         if debug:
             _print_traceback()
-        from postme import render
         from postme.secrets import scrub
 
-        render.error(
-            _("Unexpected error: {error}. Run again with --debug and report it.").format(
-                error=scrub(f"{type(error).__name__}: {error}")
-            )
+        message = _("Unexpected error: {error}. Run again with --debug and report it.").format(
+            error=scrub(f"{type(error).__name__}: {error}")
         )
-        raise typer.Exit(int(ExitCode.SHEET)) from None
+        code = _fail(int(ExitCode.SHEET), "UnexpectedError", message, as_json)
+    if record is not None:
+        _log_run_line(record.line(code))
     raise typer.Exit(code)
+
+
+def _fail(code: int, kind: str, message: str, as_json: bool) -> int:
+    """Say why the run failed (stderr; and stdout's one document with --json)."""
+    from postme import render
+
+    render.error(message)
+    if as_json:
+        write_json(error_document(code, kind, message))
+    return code
+
+
+def error_document(code: int, kind: str, message: str) -> str:
+    return json.dumps(
+        {"error": {"code": code, "kind": kind, "message": message}}, ensure_ascii=False
+    )
 
 
 def _print_traceback() -> None:
@@ -217,19 +298,20 @@ def validate(
         from postme.jobs import run_validate
 
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
-        result = run_validate(ctx.settings, ctx.as_of, all_rows=all_rows)
+        outcome = run_validate(ctx.settings, ctx.as_of, all_rows=all_rows)
         if as_json:
             from postme.calendar import row_tab
 
-            document = result.to_json()
-            for finding, item in zip(result.findings, document["findings"], strict=True):
+            document = outcome.to_json()
+            findings = outcome.validation.findings
+            for finding, item in zip(findings, document["findings"], strict=True):
                 item["tab"] = row_tab(finding.row, ctx.settings)  # the cell's tab
             ctx.emit_json(document)
         else:
-            ctx.render.validation(result)
-        return int(ExitCode.FINDINGS if result.errors else ExitCode.OK)
+            ctx.render.validation(outcome.validation)
+        return int(outcome.exit_code)
 
-    _run(debug, body)
+    _run(debug, body, as_json=as_json)
 
 
 @app.command()
@@ -250,14 +332,14 @@ def slots(
 
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
         chosen = parse_week(week) if week else None
-        result = run_slots(ctx.settings, ctx.as_of, week=chosen, now=ctx.now)
+        outcome = run_slots(ctx.settings, ctx.as_of, week=chosen, now=ctx.now)
         if as_json:
-            ctx.emit_json(result.to_json())
+            ctx.emit_json(outcome.to_json())
         else:
-            ctx.render.slots(result)
-        return int(ExitCode.FINDINGS if result.has_missed else ExitCode.OK)
+            ctx.render.slots(outcome.slots)
+        return int(outcome.exit_code)
 
-    _run(debug, body)
+    _run(debug, body, as_json=as_json)
 
 
 @app.command()
@@ -296,10 +378,11 @@ def collect(
             ctx.emit_json(result.to_json())
         else:
             ctx.render.collect(result, dry_run)
-        complete = result.collection is not None and result.collection.complete
-        return int(ExitCode.OK if complete else ExitCode.PARTIAL)
+        record.note(cells=result.plan.cell_count() if result.written else 0)
+        return int(result.exit_code)
 
-    _run(debug, body)
+    record = RunRecord("collect")
+    _run(debug, body, as_json=as_json, record=record)
 
 
 @app.command()
@@ -341,9 +424,11 @@ def report(
             ctx.emit_json(result.report.to_json() | {"reasons": result.reasons})
         else:
             ctx.render.weekly(result)
+        record.note(result.week.label, result.plan.cell_count() if result.written else 0)
         return int(result.exit_code)
 
-    _run(debug, body)
+    record = RunRecord("report")
+    _run(debug, body, as_json=as_json, record=record)
 
 
 @app.command()
@@ -377,16 +462,16 @@ def weekly(
     """The weekly job for cron: collect, validate, slots, report, findings; one read, one write."""
 
     def body() -> int:
-        from postme.jobs import open_source, run_weekly
+        from postme.jobs import run_weekly
         from postme.weeks import parse_week
 
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
         _log_to_file()
         if all_accounts:
-            return _weekly_city(ctx, accounts_dir, week, no_collect, dry_run)
+            return _weekly_city(ctx, accounts_dir, week, no_collect, dry_run, record)
         if accounts_dir is not None:
             raise ConfigError(_("--dir goes with --all."))
-        source = None if no_collect else _source_or_error(ctx, from_dir, meta_csv, open_source)
+        source = None if no_collect else _source_or_error(ctx, from_dir, meta_csv)
         chosen = parse_week(week) if week else None
         with ctx.render.progress(enabled=not as_json) as progress:
             result = run_weekly(
@@ -402,57 +487,51 @@ def weekly(
             ctx.emit_json(result.to_json())
         else:
             ctx.render.weekly(result)
+        record.note(result.week.label, result.plan.cell_count() if result.written else 0)
         return int(result.exit_code)
 
-    _run(debug, body)
+    record = RunRecord("weekly")
+    _run(debug, body, as_json=as_json, record=record)
 
 
 def _weekly_city(
-    ctx: Context, folder: Path | None, week: str | None, no_collect: bool, dry_run: bool
+    ctx: Context,
+    folder: Path | None,
+    week: str | None,
+    no_collect: bool,
+    dry_run: bool,
+    record: RunRecord,
 ) -> int:
-    from postme.accounts import account_configs, run_city
+    from postme.city import CityOptions, account_configs, run_city
     from postme.weeks import parse_week
 
     configs = account_configs(ctx.settings, folder)
     with ctx.render.progress(enabled=not ctx.as_json) as progress:
-        result = run_city(
-            ctx.settings,
-            configs,
-            ctx.as_of,
+        options = CityOptions(
             week=parse_week(week) if week else None,
             now=ctx.now,
             dry_run=dry_run,
             no_collect=no_collect,
             progress=lambda name, text: progress(f"{name}: {text}"),
         )
+        result = run_city(ctx.settings, configs, ctx.as_of, options)
     if ctx.as_json:
         ctx.emit_json(result.to_json())
     else:
         ctx.render.city(result)
+    record.note(result.week, result.rollup.cells if result.rollup else 0)
     return int(result.exit_code)
 
 
-def _source_or_error(
-    ctx: Context, from_dir: Path | None, meta_csv: Path | None, open_source: Any
-) -> Any:
+def _source_or_error(ctx: Context, from_dir: Path | None, meta_csv: Path | None) -> Any:
+    import postme.jobs  # looked up at call time: tests replace postme.jobs.open_source
+
     try:
-        return open_source(ctx.settings, from_dir, meta_csv)
+        return postme.jobs.open_source(ctx.settings, from_dir, meta_csv)
     except PostmeError as error:
         # No Instagram set up: say so, and still do the rest (exit 4 at the end).
         ctx.render.warning(str(error))
-        return _FailingSource(error)
-
-
-class _FailingSource:
-    """A source that fails the way the real one failed to open, so weekly goes on (exit 4)."""
-
-    def __init__(self, error: PostmeError) -> None:
-        self.error = error
-
-    def fetch(self, since: dt.datetime, progress: Any = None) -> Any:
-        from postme.errors import InstagramError
-
-        raise InstagramError(str(self.error))
+        return postme.jobs.FailingSource(error)
 
 
 @app.command()
@@ -481,7 +560,7 @@ def demo(
             ctx.render.demo_done(workbook, folder)
         return 0
 
-    _run(debug, body)
+    _run(debug, body, as_json=as_json)
 
 
 @app.command()
@@ -504,7 +583,7 @@ def check(
             ctx.render.checks(report_)
         return int(report_.exit_code)
 
-    _run(debug, body)
+    _run(debug, body, as_json=as_json)
 
 
 @app.command()
@@ -576,13 +655,13 @@ def init(
         )
         result = run_init(options, None if yes else ask)
         if as_json:
-            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+            write_json(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         else:
             for line in result.summary():
                 typer.echo(line)
         return 0
 
-    _run(debug, body)
+    _run(debug, body, as_json=as_json)
 
 
 @app.command()
@@ -604,9 +683,12 @@ def login(
         if lang:
             set_language(lang)
         path = session_file or default_session_file(username)
+        # Asked here, before the login starts, so Ctrl-D is a plain "cancelled" (exit 2)
+        # and not a failed login.
+        password = _prompt_or_cancel(_("Instagram password"), hide_input=True)
         saved = do_login(
             username,
-            password_prompt=lambda: typer.prompt(_("Instagram password"), hide_input=True),
+            password_prompt=lambda: password,
             code_prompt=lambda: typer.prompt(_("Two-factor code")),
             session_file=path,
         )
@@ -618,10 +700,23 @@ def login(
     _run(debug, body)
 
 
+def _prompt_or_cancel(question: str, hide_input: bool = False) -> str:
+    """A prompt whose end of input (Ctrl-D) cancels the command as a usage end (exit 2);
+    Ctrl-C stays an interruption (exit 130)."""
+    try:
+        return str(typer.prompt(question, hide_input=hide_input))
+    except typer.Abort as abort:
+        if isinstance(abort.__context__, KeyboardInterrupt):
+            raise KeyboardInterrupt from None
+        raise ConfigError(_("Cancelled: no password given. Nothing was saved.")) from None
+
+
 @app.command()
 def version() -> None:
     """Print the postme version."""
-    typer.echo(__version__)
+    import postme
+
+    typer.echo(postme.__version__)
 
 
 def _log_to_file() -> None:
@@ -645,6 +740,20 @@ def _log_to_file() -> None:
     handler.setLevel(logging.INFO)
     handler._postme_file = True  # type: ignore[attr-defined]
     root.addHandler(handler)
+
+
+def _log_run_line(line: str) -> None:
+    """The one line per run in the log file (README "Every week, automatically")."""
+    from platformdirs import user_log_dir
+
+    try:
+        folder = Path(user_log_dir("postme"))
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        with (folder / "postme.log").open("a", encoding="utf-8") as log_file:
+            log_file.write(f"{stamp} {line}\n")
+    except OSError:
+        logging.getLogger("postme").debug("log file not writable", exc_info=True)
 
 
 def main() -> None:

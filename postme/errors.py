@@ -1,4 +1,5 @@
-"""Every exit code and every error type of postme, in one place (SPEC §7)."""
+"""Every exit code and every error type of postme, in one place (the exit codes: README
+"Every week, automatically")."""
 
 from __future__ import annotations
 

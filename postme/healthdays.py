@@ -1,9 +1,10 @@
-"""Health days and national holidays a team greets (SPEC §5 `upcoming-day`, §10).
+"""Health days and national holidays a team greets (README "Definitions", ``upcoming-day``).
 
 Health days come from ``postme/data/health_days.toml`` (Indonesian names, fixed dates,
 "2nd thursday"/"last sunday" rules, week-long observances), which a team extends,
 overrides or trims in its config. National holidays and cuti bersama come from the
-``holidays`` package (Indonesia, Indonesian names). Nothing is written per year.
+``holidays`` package (Indonesia, Indonesian names), through the table shipped in
+``postme/data/holidays_id.json`` (:mod:`postme.holiday_table`). Nothing is written per year.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def _fail(name: str, problem: str) -> ConfigError:
     )
 
 
-def _parse_entry(index: int, entry: object) -> HealthDayRule | str:
+def _parse_entry(index: int, entry: object) -> HealthDayRule | str:  # noqa: C901  # one check per key
     """One entry as a rule, or its name when it says ``enabled = false``."""
     if not isinstance(entry, Mapping):
         raise ConfigError(
@@ -326,14 +327,11 @@ def special_days(
     if include_cuti_bersama:
         categories.append(("government", CUTI_BERSAMA))
     if categories:
-        import holidays  # here, not at module level: it is slow to import
+        from postme.holiday_table import indonesian_days  # a shipped table, not `holidays`
 
         for category, kind in categories:
-            calendar_ = holidays.country_holidays(
-                "ID", years=years, language="id", categories=(category,)
-            )
-            for when in calendar_:
+            for when, name in indonesian_days(years, category):
                 if start <= when <= end:
-                    found.extend(SpecialDay(when, name, kind) for name in calendar_.get_list(when))
+                    found.append(SpecialDay(when, name, kind))
 
     return sorted(found, key=lambda special: (special.date, special.name, special.kind))

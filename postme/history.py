@@ -218,13 +218,13 @@ def post_frame(
     import pandas as pd
 
     from postme.analysis import _attribute, _Post
-    from postme.metrics import _format_words
     from postme.parsing import normalize_label
+    from postme.tabs.metrics import format_words
 
     zone = settings.zone
     known = sorted((p for p in followers if p.followers is not None), key=lambda p: (p.date, p.row))
     days = [p.date for p in known]
-    words = _format_words(settings)
+    words = format_words(settings)
     wrapped: list[_Post] = []
     seen: set[str] = set()
     for metric in posts:

@@ -1,8 +1,8 @@
 """Messages in Indonesian (default) or English.
 
 Source strings in the code are English, wrapped in ``_()``; the Indonesian catalog
-is ``postme/locale/id/LC_MESSAGES/postme.po``, read with Babel at first use so no
-compile step is needed.
+is ``postme/locale/id/LC_MESSAGES/postme.po``, parsed with Babel at first use and kept
+compiled in the user cache dir (:mod:`postme.catalog_cache`), so no build step is needed.
 """
 
 from __future__ import annotations
@@ -22,15 +22,9 @@ def _catalog(language: str) -> dict[str, str]:
     po_path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not po_path.exists():
         return {}
-    from babel.messages.pofile import read_po
+    from postme.catalog_cache import load_catalog  # parsed once per .po, then cached
 
-    with po_path.open("rb") as f:
-        catalog = read_po(f, locale=language)
-    return {
-        str(message.id): str(message.string)
-        for message in catalog
-        if message.id and message.string and not message.fuzzy and isinstance(message.id, str)
-    }
+    return load_catalog(po_path, language)
 
 
 def set_language(language: str) -> None:

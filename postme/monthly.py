@@ -509,7 +509,7 @@ def run_monthly(
 
     store = store or open_store(settings)
     stamp = clock_now or dt.datetime.now(settings.zone)
-    with spreadsheet_lock(settings):
+    with spreadsheet_lock(store):
         monthly_tab = TabRequest(title=settings.report.tab, header_row=1, required=False)
         history = read_history(settings, store, [monthly_tab])
         data = history.data

@@ -160,7 +160,7 @@ class Renderer:
 
     # --- weekly ---------------------------------------------------------------------------
 
-    def weekly(self, result: WeeklyResult) -> None:
+    def weekly(self, result: WeeklyResult) -> None:  # noqa: C901  # one line per figure, in order
         report = result.report
         if not self.quiet:
             out.rule(
@@ -315,9 +315,7 @@ class Renderer:
                 "Demo workbook updated: {path}. Open it to see the tabs '{tab}' and '{findings}'."
             ).format(path=workbook, tab="Analisis Mingguan", findings="Temuan")
         )
-        out.print(
-            _("Run it again: postme weekly --config {config}").format(config=folder / "postme.toml")
-        )
+        out.print(_("Run it again: {command}").format(command=demo_command(folder)))
 
     def login_done(self, username: str, path: Path) -> None:
         out.print(
@@ -353,3 +351,22 @@ def _grid_cell(grid: Any, day: dt.date, program: str) -> str:
     if not marks and cell.slot:
         marks = "[yellow]![/yellow]"
     return marks
+
+
+def demo_command(folder: Path) -> str:
+    """The command that reproduces the demo from where it was run: this interpreter (a
+    checkout's ``.venv/bin/python`` after ``make demo``; ``postme`` need not be on the
+    PATH) and the demo's folder, relative when they are under the current directory."""
+    import shlex
+    import sys
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.absolute().relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    python = shown(Path(sys.executable))
+    if "/" not in python and "\\" not in python:
+        python = f"./{python}"
+    return shlex.join([python, "-m", "postme", "demo", shown(folder)])

@@ -1378,9 +1378,10 @@ def validate_config_text(text: str, output: Path, env: Mapping[str, str]) -> Set
 
 def tool_tab_headers(settings: Settings) -> dict[str, tuple[str, ...]]:
     """Tab title → header row, for every tab postme writes to."""
-    from postme.analysis import program_headers, week_headers
     from postme.jobs import FINDINGS_HEADERS
     from postme.metrics import POST_FIELDS
+    from postme.tabs.by_program import program_headers
+    from postme.tabs.weekly import week_headers
 
     language = settings.language
     account = settings.account_metrics.columns

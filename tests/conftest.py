@@ -9,7 +9,7 @@ import pytest
 
 from postme.i18n import set_language
 
-pytest_plugins = ["sheets_fixtures"]
+pytest_plugins = ["fakes.sheets"]
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +31,16 @@ def isolated_environment(
     set_language("en")
     yield
     set_language("id")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cli_logging() -> Iterator[None]:
+    """Each CLI invocation binds its log handlers to that moment's stderr and log dir."""
+    from fakes.demo import drop_cli_handlers
+
+    drop_cli_handlers()
+    yield
+    drop_cli_handlers()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from instagram_fixtures import media, post_from_media, profile_node, write_post, write_profile
+from fakes.instagram import media, post_from_media, profile_node, write_post, write_profile
 
 TARGET = Path(__file__).resolve().parent.parent / "postme" / "data" / "demo_instagram"
 USERNAME = "puskesmas.sukamaju"

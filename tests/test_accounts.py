@@ -16,14 +16,13 @@ import instaloader
 import pytest
 from sheets_server import SheetsServer
 
-from postme.accounts import (
+from postme.city import (
+    CityOptions,
     CityResult,
     InstagramGate,
     QuotaPacer,
     account_configs,
     peak_in_window,
-    plan_rollup,
-    rollup_headers,
     run_accounts,
     run_city,
 )
@@ -35,6 +34,7 @@ from postme.instagram.jsondir import JsonDirSource
 from postme.jobs import open_store
 from postme.stores.base import TabRequest, WritePlan
 from postme.stores.xlsx import XlsxStore
+from postme.tabs.rollup import plan_rollup, rollup_headers
 from postme.weeks import IsoWeek
 
 CLOCK = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -204,10 +204,7 @@ def run_xlsx(xlsx_city: dict[str, Any], **options: Any) -> CityResult:
         xlsx_city["city"],
         account_configs(xlsx_city["city"], xlsx_city["folder"]),
         DEMO_AS_OF,
-        now=CLOCK,
-        clock_now=CLOCK,
-        env={},
-        **options,
+        CityOptions(now=CLOCK, clock_now=CLOCK, env={}, **options),
     )
 
 
@@ -262,10 +259,10 @@ def test_xlsx_city_run_one_failing_account_does_not_stop_the_others(
     assert any(n == "Puskesmas B" and t.startswith("failed:") for n, t in seen)
 
     # JSON for machines.
-    data = result.to_json()
+    data: dict[str, Any] = result.to_json()
     assert data["exit_code"] == 3 and data["summary"]["failed"] == 1
-    assert [x["status"] for x in data["accounts"]] == ["findings", "failed", "findings"]  # type: ignore[index]
-    assert data["rollup"]["tab"] == "Rekap Kota"  # type: ignore[index]
+    assert [x["status"] for x in data["accounts"]] == ["findings", "failed", "findings"]
+    assert data["rollup"]["tab"] == "Rekap Kota"
 
 
 def test_xlsx_rerun_gives_the_same_rollup(xlsx_city: dict[str, Any]) -> None:
@@ -311,7 +308,7 @@ def test_english_city_headers_and_failed_rollup_write(tmp_path: Path) -> None:
     )
     city = load_config(city_file, env={})
     plan = WritePlan()
-    from postme.accounts import AccountResult
+    from postme.city import AccountResult
 
     rows = [
         AccountResult("A", tmp_path / "a.toml", "partial", ExitCode.PARTIAL, "no IG", WEEK, 10),
@@ -344,7 +341,7 @@ def test_english_city_headers_and_failed_rollup_write(tmp_path: Path) -> None:
     assert all((3, col) not in grid for col in range(3, 10))
     assert plan.charts[0].x_header == "Account"
     # The city workbook does not exist: the roll-up fails, the exit code says so.
-    from postme.accounts import write_rollup
+    from postme.city import write_rollup
 
     outcome = write_rollup(city, rows, IsoWeek(2026, 47), updated_at=CLOCK)
     assert not outcome.written and outcome.error and outcome.exit_code == ExitCode.SHEET
@@ -449,11 +446,13 @@ def test_gsheets_city_run_shares_one_quota_and_survives_a_missing_spreadsheet(
             city,
             account_configs(city, folder),
             DEMO_AS_OF,
-            now=CLOCK,
-            clock_now=CLOCK,
-            source_factory=demo_source,
-            pacer_factory=pacer_factory,
-            env={},
+            CityOptions(
+                now=CLOCK,
+                clock_now=CLOCK,
+                source_factory=demo_source,
+                pacer_factory=pacer_factory,
+                env={},
+            ),
         )
 
     sheets_server.reset_log()
@@ -502,17 +501,14 @@ def test_run_accounts_alone_writes_no_rollup(xlsx_city: dict[str, Any]) -> None:
         xlsx_city["city"],
         xlsx_city["configs"][:1],
         DEMO_AS_OF,
-        now=CLOCK,
-        clock_now=CLOCK,
-        no_collect=True,
-        env={},
+        CityOptions(now=CLOCK, clock_now=CLOCK, no_collect=True, env={}),
     )
     assert result.rollup is None and len(result.accounts) == 1
     assert result.accounts[0].status == "findings"
     path = xlsx_city["city"].sheet.path
     assert XlsxStore(path).read([TabRequest("Rekap Kota", required=False)])["Rekap Kota"] is None
-    with pytest.raises(ConfigError):
-        run_accounts(xlsx_city["city"], [], DEMO_AS_OF, env={})
+    with pytest.raises(ConfigError, match="No accounts to run"):
+        run_accounts(xlsx_city["city"], [], DEMO_AS_OF, CityOptions(env={}))
 
 
 def test_every_try_of_a_retried_request_passes_the_pacer(

@@ -6,19 +6,16 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from calendar_builders import make_calendar, make_settings
+from fakes import Grid, apply_plan, read_grid
+from fakes.calendar import make_calendar, make_settings
 
-from postme.analysis import (
-    ProgramStats,
-    WeekReport,
-    analyse_week,
-    plan_report_writes,
-    program_rows,
-    report_rows,
-)
+from postme.analysis import ProgramStats, WeekReport, analyse_week
 from postme.calendar import Calendar
 from postme.metrics import FollowerPoint, PostMetric
-from postme.stores.base import Cell, Tab, TabRequest, WritePlan, build_tab
+from postme.stores.base import Tab, TabRequest, WritePlan
+from postme.tabs.by_program import program_rows
+from postme.tabs.report import plan_report_writes
+from postme.tabs.weekly import report_rows
 from postme.weeks import IsoWeek
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -405,27 +402,8 @@ def test_program_rows_keyed_by_week_and_programme() -> None:
     assert rows[2]["Engagement Rate (%)"] == 7.5
 
 
-Grid = list[list[Cell]]
-
-
-def apply(grids: dict[str, Grid], plan: WritePlan) -> None:
-    for new_tab in plan.new_tabs:
-        grids.setdefault(new_tab.title, [list(new_tab.headers)])
-    for write in plan.writes:
-        grid = grids[write.tab]
-        for r, values in enumerate(write.values):
-            while len(grid) < write.row + r:
-                grid.append([])
-            row = grid[write.row - 1 + r]
-            for c, value in enumerate(values):
-                while len(row) < write.column + c:
-                    row.append(None)
-                row[write.column - 1 + c] = value
-
-
 def read(grids: dict[str, Grid], title: str) -> Tab | None:
-    grid = grids.get(title)
-    return None if grid is None else build_tab(title, grid, TabRequest(title))
+    return read_grid(grids, TabRequest(title))
 
 
 def test_report_writes_are_upserted_by_week_and_rerun_writes_nothing() -> None:
@@ -438,7 +416,7 @@ def test_report_writes_are_upserted_by_week_and_rerun_writes_nothing() -> None:
     (chart,) = first.charts
     assert (chart.tab, chart.x_header) == (weekly, "Minggu")
     assert chart.series_headers == ("Pengikut Akhir", "Engagement Rate (%)")
-    apply(grids, first)
+    apply_plan(grids, first)
     assert [r[0] for r in grids[weekly]] == ["Minggu", "2026-W47"]
     assert len(grids[by_program]) == 6
 
@@ -463,7 +441,7 @@ def test_report_writes_are_upserted_by_week_and_rerun_writes_nothing() -> None:
     plan_report_writes(
         third, [week48, week47()], read(grids, weekly), read(grids, by_program), settings, later
     )
-    apply(grids, third)
+    apply_plan(grids, third)
     assert [r[0] for r in grids[weekly]] == ["Minggu", "2026-W47", "2026-W40", "2026-W48"]
     assert grids[weekly][1][-1] == "minggu sibuk"
     assert grids[weekly][2][3] == 999
@@ -475,7 +453,7 @@ def test_a_programme_line_that_no_longer_applies_is_blanked() -> None:
     grids: dict[str, Grid] = {}
     first = WritePlan()
     plan_report_writes(first, [week47()], None, None, settings, NOW)
-    apply(grids, first)
+    apply_plan(grids, first)
     # The team moved row 6 from Konde Emas to SIKAKUNG: Konde Emas has no line in W47 now.
     calendar = make_calendar(
         [
@@ -489,6 +467,6 @@ def test_a_programme_line_that_no_longer_applies_is_blanked() -> None:
     plan_report_writes(
         again, [report], read(grids, settings.tabs.weekly), read(grids, by_program), settings, NOW
     )
-    apply(grids, again)
+    apply_plan(grids, again)
     remaining = [r[:2] for r in grids[by_program][1:] if any(v is not None for v in r)]
     assert remaining == [["2026-W47", "SIKAKUNG"]]

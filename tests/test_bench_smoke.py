@@ -9,6 +9,7 @@ from pathlib import Path
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
+import bench_coldstart  # noqa: E402
 import bench_instagram  # noqa: E402
 import bench_sheets  # noqa: E402
 import bench_startup  # noqa: E402
@@ -54,3 +55,11 @@ def test_a_missed_count_goal_is_reported() -> None:
         {"sheets": sheets, "instagram": instagram, "startup": {"heavy_imports": ["pandas"]}}
     )
     assert len(missed) == 3
+
+
+def test_cold_start_times_whole_processes_of_both_sides() -> None:
+    figures = bench_coldstart.run(rows=200, repeats=1)
+    assert figures["rows"] == 200
+    for key in ("postme_s", "bare_s", "postme_cpu_s", "bare_cpu_s"):
+        assert figures[key] > 0
+    assert figures["ratio"] == figures["postme_s"] / figures["bare_s"]

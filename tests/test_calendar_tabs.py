@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from calendar_builders import make_settings
+from fakes.calendar import make_settings
 
 from postme.calendar import (
     RowNumber,

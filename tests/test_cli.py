@@ -186,3 +186,157 @@ def test_slots_before_any_collect_does_not_call_published_posts_not_found(demo: 
     kinds = {f["kind"] for f in json.loads(out)["findings"]}
     assert "missed" in kinds
     assert not kinds & {"not-found", "off-plan"}
+
+
+# --- repository habits and the small things of issues 15 and 16 ------------------------------
+
+
+def test_version_is_pyprojects_and_eager() -> None:
+    import tomllib
+    from importlib.metadata import version
+
+    root = Path(__file__).resolve().parent.parent
+    expected = tomllib.loads((root / "pyproject.toml").read_text())["project"]["version"]
+    assert version("postme") == expected
+    for args in (["--version"], ["--version", "weekly"]):  # eager: before any command
+        assert run(*args)[:2] == (0, f"postme {expected}\n")
+    import postme
+
+    assert postme.__version__ == expected
+
+
+def test_python_m_postme_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "postme", "--version"], cwd=root, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.startswith("postme ")
+    shim = subprocess.run(
+        [sys.executable, "cli.py", "--version"], cwd=root, capture_output=True, text=True
+    )
+    assert shim.stdout == done.stdout
+
+
+def test_json_error_is_one_document_on_stdout_with_the_exit_code(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.toml"
+    for command in ("weekly", "validate", "slots", "report"):
+        code, out, err = run(command, "-c", str(missing), "--json", "--lang", "en")
+        assert code == 2, (command, out, err)
+        document = json.loads(out)  # exactly one document: json.loads rejects extra text
+        assert set(document) == {"error"}
+        assert document["error"]["code"] == 2
+        assert document["error"]["kind"] == "ConfigError"
+        assert str(missing) in document["error"]["message"]
+
+
+def test_json_error_of_a_sheet_failure_keeps_exit_3(demo: Path) -> None:
+    (demo / "planner.xlsx").write_bytes(b"not a workbook")
+    code, out, _err = run(
+        "weekly", "-c", str(demo / "postme.toml"), "--as-of", AS_OF, "--no-collect", "--json"
+    )
+    document = json.loads(out)
+    assert code == 3 and document["error"]["code"] == 3 and document["error"]["message"]
+
+
+def test_every_run_leaves_one_line_in_the_log(demo: Path) -> None:
+    from platformdirs import user_log_dir
+
+    config = str(demo / "postme.toml")
+    run("weekly", "-c", config, "--as-of", AS_OF, "--no-collect", "--quiet")
+    run("report", "-c", config, "--as-of", AS_OF, "--dry-run", "--quiet")
+    run("weekly", "-c", str(demo / "missing.toml"), "--quiet")
+    lines = [
+        line
+        for line in (Path(user_log_dir("postme")) / "postme.log").read_text().splitlines()
+        if " run command=" in line
+    ]
+    assert len(lines) == 3
+    first, second, third = lines
+    assert "command=weekly week=2026-W47 cells=" in first and first.endswith(" exit=1")
+    assert int(first.split("cells=")[1].split()[0]) > 0
+    assert "command=report week=2026-W47 cells=0 exit=1" in second  # a dry run writes nothing
+    assert "command=weekly week=- cells=0 exit=2" in third
+
+
+def test_ctrl_d_at_the_password_prompt_is_cancelled_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["login", "someone", "--session-file", str(tmp_path / "s"), "--lang", "en"],
+        input="",
+    )
+    assert result.exit_code == 2
+    assert "Cancelled: no password given" in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_ctrl_c_during_start_up_ends_quietly_with_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+    import sys
+
+    from postme.__main__ import main
+
+    real_import = builtins.__import__
+
+    def interrupted(name: str, *args: object, **kwargs: object) -> object:
+        if name == "postme.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    monkeypatch.setattr(sys, "argv", ["postme", "--help"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 130
+
+
+def test_demo_prints_a_command_that_reproduces_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shlex
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = run("demo", "d", "--lang", "en")
+    assert code == 0
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("Run it again: ")
+    command = shlex.split(last.removeprefix("Run it again: "))
+    assert command[1:] == ["-m", "postme", "demo", "d"]
+    before = snapshot(tmp_path / "d" / "planner.xlsx")
+    root = Path(__file__).resolve().parent.parent
+    env = {**__import__("os").environ, "PYTHONPATH": str(root)}
+    again = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr
+    assert (
+        command[0] == sys.executable or Path(command[0]).resolve() == Path(sys.executable).resolve()
+    )
+    after = snapshot(tmp_path / "d" / "planner.xlsx")
+    assert after["Analisis Mingguan"] == before["Analisis Mingguan"]  # the same story
+
+
+def test_json_usage_error_is_still_one_document(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "postme", "weekly", "--json", "--no-such-option"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["error"]["kind"] == "UsageError"
+    assert "--no-such-option" in done.stderr
+    # A config error is reported once, by the command itself.
+    done = subprocess.run(
+        [sys.executable, "-m", "postme", "weekly", "--json", "-c", str(tmp_path / "no.toml")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and json.loads(done.stdout)["error"]["kind"] == "ConfigError"

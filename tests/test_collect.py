@@ -76,7 +76,8 @@ def sheet(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
 def collect(config: Path, *args: str) -> dict[str, Any]:
     result = runner.invoke(app, ["collect", "-c", str(config), "--as-of", AS_OF, "--json", *args])
     assert result.exit_code == 0, result.stdout + result.stderr
-    return json.loads(result.stdout)
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
 
 
 def test_collect_from_instaloader_json(sheet: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import instaloader
 import openpyxl
 import pytest
-from comments_fixtures import (
+from fakes.comments import (
     ANSWERED_COMPLAINT,
     ANSWERED_QUESTION,
     AS_OF_NOW,
@@ -23,7 +23,7 @@ from comments_fixtures import (
     logged_in_context,
     post_node,
 )
-from instagram_fixtures import BAKUNG
+from fakes.instagram import BAKUNG
 
 from postme.comments import Lexicon, assess, classify, month_counts
 from postme.comments_job import collect_comments, comments_request, plan_comments

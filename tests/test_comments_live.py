@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-from comments_fixtures import (
+from fakes.comments import (
     AS_OF_NOW,
     OVERDUE_COMPLAINT,
     POST_A,
@@ -20,7 +20,7 @@ from comments_fixtures import (
     PostThreads,
     comment_edges,
 )
-from instagram_fixtures import (
+from fakes.instagram import (
     BAKUNG,
     FakeInstagram,
     loader_for_tests,

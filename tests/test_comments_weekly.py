@@ -9,8 +9,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from comments_fixtures import OVERDUE_COMPLAINT, build_comments_folder
-from instagram_fixtures import profile_node, write_profile
+from fakes.comments import OVERDUE_COMPLAINT, build_comments_folder
+from fakes.instagram import profile_node, write_profile
 from typer.testing import CliRunner
 
 from postme.cli import app

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from postme.config import find_config, load_config, settings_from_dict
 from postme.errors import ConfigError, ExitCode
@@ -108,5 +109,5 @@ def test_weekday_names_and_times() -> None:
 
 def test_settings_are_frozen() -> None:
     settings = settings_from_dict({"sheet": {"path": "x.xlsx"}}, env={})
-    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error type
-        settings.language = "en"  # type: ignore[misc]
+    with pytest.raises(ValidationError, match="frozen"):
+        settings.language = "en"

@@ -64,7 +64,7 @@ PLANNER: dict[str, list[list[Any]]] = {
 
 @pytest.fixture
 def server(sheets_server: SheetsServer) -> SheetsServer:
-    return sheets_server  # the shared fixture (tests/sheets_fixtures.py), by a short name
+    return sheets_server  # the shared fixture (tests/fakes/sheets.py), by a short name
 
 
 @pytest.fixture

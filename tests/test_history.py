@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from calendar_builders import make_calendar, make_settings
+from fakes.calendar import make_calendar, make_settings
 
 from postme.history import (
     BANDS,

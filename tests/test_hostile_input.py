@@ -16,10 +16,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hsettings
-from hypothesis import strategies as st
-from instagram_fixtures import (
+from fakes.demo import CLOCK, Demo, demo_settings, drop_cli_handlers
+from fakes.instagram import (
     BAKUNG,
     media,
     post_from_media,
@@ -27,8 +25,10 @@ from instagram_fixtures import (
     write_post,
     write_profile,
 )
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sheets_server import SheetsServer
-from test_reliability_sheets import CLOCK, Demo, demo_settings, drop_cli_handlers, fresh_cli_logging
 from typer.testing import CliRunner
 
 from postme.analysis import analyse_week
@@ -43,8 +43,6 @@ from postme.slots import check_slots
 from postme.stores.base import build_tab, cell_a1
 from postme.weeks import last_complete_week
 
-__all__ = ["fresh_cli_logging"]
-
 CALENDAR = "Kalender Konten"
 HEADERS = {name: str(getattr(CalendarColumns(), name)) for name in CalendarColumns.model_fields}
 SETTINGS = demo_settings({"backend": "xlsx", "path": "planner.xlsx"})
@@ -56,7 +54,7 @@ runner = CliRunner()
 # ---------------------------------------------------------------- hypothesis: whole calendars
 
 hostile_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), min_codepoint=0x20, max_codepoint=0x1FAFF),
+    alphabet=st.characters(exclude_categories=["Cs"], min_codepoint=0x20, max_codepoint=0x1FAFF),
     max_size=40,
 )
 prefixed = st.builds(
@@ -421,7 +419,14 @@ def test_control_characters_from_instagram_do_not_break_the_xlsx_write(tmp_path:
 
 def test_duplicate_header_names_use_the_first_column(tmp_path: Path) -> None:
     header = [*HEADERS.values(), "Tanggal", "Caption", "Caption"]
-    row = ["16/11/2026", "19:00", "Nice to Know", "Foto", "t", "pasti sembuh #Germas"]
+    row: list[str | None] = [
+        "16/11/2026",
+        "19:00",
+        "Nice to Know",
+        "Foto",
+        "t",
+        "pasti sembuh #Germas",
+    ]
     row += [None] * (len(HEADERS) - len(row)) + ["bukan tanggal", "x", "y"]
     tab = build_tab(CALENDAR, [header, row], calendar_request(SETTINGS))
     calendar = read_calendar(tab, SETTINGS)

@@ -13,7 +13,6 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from postme.analysis import program_headers, week_headers
 from postme.cli import app
 from postme.config import load_config
 from postme.errors import ConfigError
@@ -26,6 +25,8 @@ from postme.setup_wizard import (
     propose_columns,
     run_init,
 )
+from postme.tabs.by_program import program_headers
+from postme.tabs.weekly import week_headers
 
 runner = CliRunner()
 

@@ -12,7 +12,7 @@ from typing import Any
 import instaloader
 import pytest
 import requests
-from instagram_fixtures import (
+from fakes.instagram import (
     BAKUNG,
     PROFILE_DOC_ID,
     TIMELINE_DOC_ID,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from instagram_fixtures import BAKUNG, make_response, write_session
+from fakes.instagram import BAKUNG, make_response, write_session
 
 from postme.errors import InstagramError
 from postme.i18n import set_language

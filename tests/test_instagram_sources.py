@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import instaloader
 import pytest
 import requests
-from instagram_fixtures import (
+from fakes.instagram import (
     BAKUNG,
     BAKUNG_POSTS,
     DATA_DIR,

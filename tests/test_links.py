@@ -7,7 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from calendar_builders import make_calendar, make_settings
+from fakes.calendar import make_calendar, make_settings
 
 from postme.instagram.base import post_link
 from postme.links import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from calendar_builders import make_calendar, make_settings
+from fakes.calendar import make_calendar, make_settings
 
 from postme.analysis import analyse_week, week_finding_counts
 from postme.matching import match_posts, missed_rows

@@ -7,20 +7,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from calendar_builders import make_settings
+from fakes import Grid, apply_plan, read_grid, written_cells
+from fakes.calendar import make_settings
 
 from postme.instagram.base import AccountSnapshot, Collection, PostRecord
 from postme.metrics import (
     CollectSummary,
     FollowerPoint,
     account_request,
-    plan_collect,
     post_request,
     read_follower_points,
     read_post_metrics,
 )
 from postme.parsing import date_to_serial
-from postme.stores.base import Cell, Tab, TabRequest, WritePlan, build_tab
+from postme.stores.base import TabRequest, WritePlan
+from postme.tabs.metrics import plan_collect
 
 WIB = ZoneInfo("Asia/Jakarta")
 UTC = dt.UTC
@@ -41,41 +42,6 @@ POST_HEADERS = [
     "Caption",
     "Diambil Pada",
 ]
-
-Grid = list[list[Cell]]
-
-
-def apply(grids: dict[str, Grid], plan: WritePlan) -> None:
-    """What a store does with a plan, on in-memory grids (row 1 first)."""
-    for new_tab in plan.new_tabs:
-        grids.setdefault(new_tab.title, [list(new_tab.headers)])
-    for write in plan.writes:
-        grid = grids[write.tab]
-        for r, values in enumerate(write.values):
-            row_index = write.row - 1 + r
-            while len(grid) <= row_index:
-                grid.append([])
-            row = grid[row_index]
-            for c, value in enumerate(values):
-                column_index = write.column - 1 + c
-                while len(row) <= column_index:
-                    row.append(None)
-                row[column_index] = value
-
-
-def read(grids: dict[str, Grid], request: TabRequest) -> Tab | None:
-    grid = grids.get(request.title)
-    return None if grid is None else build_tab(request.title, grid, request)
-
-
-def written_cells(plan: WritePlan) -> dict[tuple[str, int, int], Cell]:
-    """(tab, row, 1-based column) → value, for every cell the plan writes."""
-    cells: dict[tuple[str, int, int], Cell] = {}
-    for write in plan.writes:
-        for r, values in enumerate(write.values):
-            for c, value in enumerate(values):
-                cells[(write.tab, write.row + r, write.column + c)] = value
-    return cells
 
 
 def post(
@@ -135,7 +101,7 @@ def test_follower_points_from_a_messy_hand_typed_tab() -> None:
             [None, 2450, None, None],  # figures but no date
         ]
     }
-    tab = read(grids, account_request(SETTINGS))
+    tab = read_grid(grids, account_request(SETTINGS))
     assert tab is not None and tab.header_row == 3
 
     points, problems = read_follower_points(tab, SETTINGS)
@@ -157,7 +123,7 @@ def test_follower_points_from_a_messy_hand_typed_tab() -> None:
 def test_missing_tab_and_missing_column() -> None:
     assert read_follower_points(None, SETTINGS) == ([], [])
     grids: dict[str, Grid] = {ACCOUNT: [["Tanggal", "Followers"], ["16/11/2026", 10]]}
-    tab = read(grids, TabRequest(ACCOUNT, header_row=1))
+    tab = read_grid(grids, TabRequest(ACCOUNT, header_row=1))
     points, problems = read_follower_points(tab, SETTINGS)
     assert points == [FollowerPoint(2, dt.date(2026, 11, 16), None, None, None)]
     assert [(p.field, p.row) for p in problems] == [("followers", 1)]
@@ -176,7 +142,7 @@ def test_post_metrics_from_a_hand_typed_tab() -> None:
             ["", "99/99/2026", 3, 0],
         ]
     }
-    tab = read(grids, post_request(SETTINGS))
+    tab = read_grid(grids, post_request(SETTINGS))
     metrics, problems = read_post_metrics(tab, SETTINGS)
 
     first, second, third, fifth = metrics
@@ -204,7 +170,7 @@ def test_posted_at_with_an_offset_keeps_it() -> None:
             ["X1", "2026-11-16T12:05:00Z", 1, 2],
         ]
     }
-    metrics, _ = read_post_metrics(read(grids, post_request(SETTINGS)), SETTINGS)
+    metrics, _ = read_post_metrics(read_grid(grids, post_request(SETTINGS)), SETTINGS)
     assert metrics[0].posted_at == dt.datetime(2026, 11, 16, 19, 5, tzinfo=WIB)
 
 
@@ -228,7 +194,7 @@ def test_collect_into_a_new_spreadsheet_creates_both_tabs() -> None:
         (POSTS, tuple(POST_HEADERS)),
     ]
     grids: dict[str, Grid] = {}
-    apply(grids, plan)
+    apply_plan(grids, plan)
     assert grids[ACCOUNT] == [
         ["Tanggal", "Pengikut", "Mengikuti", "Jumlah Postingan"],
         ["2026-11-22", 1250, 80, 312],
@@ -270,8 +236,8 @@ def test_collect_keeps_hand_typed_rows_and_extra_columns() -> None:
     summary = plan_collect(
         plan,
         collection(posts),
-        read(grids, account_request(SETTINGS)),
-        read(grids, post_request(SETTINGS)),
+        read_grid(grids, account_request(SETTINGS)),
+        read_grid(grids, post_request(SETTINGS)),
         SETTINGS,
         dt.datetime(2026, 11, 22, 1, 0, tzinfo=UTC),
     )
@@ -287,7 +253,7 @@ def test_collect_keeps_hand_typed_rows_and_extra_columns() -> None:
         (ACCOUNT, 3, 3): 80,
         (ACCOUNT, 3, 4): 312,
     }
-    apply(grids, plan)
+    apply_plan(grids, plan)
     assert grids[ACCOUNT][3:] == []
     post_rows = grids[POSTS]
     headers = post_rows[0]
@@ -322,14 +288,14 @@ def test_a_rerun_writes_nothing_new() -> None:
     plan_collect(
         first, collection(posts), None, None, SETTINGS, dt.datetime(2026, 11, 22, 1, tzinfo=UTC)
     )
-    apply(grids, first)
+    apply_plan(grids, first)
 
     again = WritePlan()
     summary = plan_collect(
         again,
         collection(posts),
-        read(grids, account_request(SETTINGS)),
-        read(grids, post_request(SETTINGS)),
+        read_grid(grids, account_request(SETTINGS)),
+        read_grid(grids, post_request(SETTINGS)),
         SETTINGS,
         dt.datetime(2026, 11, 22, 3, tzinfo=UTC),  # two hours later: collected_at is volatile
     )
@@ -349,7 +315,7 @@ def test_instaloader_without_reach_leaves_a_typed_reach() -> None:
         SETTINGS,
         dt.datetime(2026, 11, 22, tzinfo=UTC),
     )
-    apply(grids, first)
+    apply_plan(grids, first)
     assert ACCOUNT not in grids  # nothing known about the account: no snapshot row
 
     later = WritePlan()
@@ -358,12 +324,12 @@ def test_instaloader_without_reach_leaves_a_typed_reach() -> None:
         later,
         collection(live),
         None,
-        read(grids, post_request(SETTINGS)),
+        read_grid(grids, post_request(SETTINGS)),
         SETTINGS,
         dt.datetime(2026, 11, 23, tzinfo=UTC),
     )
     assert summary.posts_updated == 1
-    apply(grids, later)
+    apply_plan(grids, later)
     row = dict(zip(POST_HEADERS, grids[POSTS][1], strict=False))
     assert (row["Suka"], row["Jangkauan"]) == (50, 700)
 
@@ -381,12 +347,12 @@ def test_a_tab_without_a_shortcode_column_gets_one() -> None:
         plan,
         collection(posts),
         None,
-        read(grids, post_request(SETTINGS)),
+        read_grid(grids, post_request(SETTINGS)),
         SETTINGS,
         dt.datetime(2026, 11, 22, tzinfo=UTC),
     )
     assert summary.posts_new == 0  # matched through the link, not appended
-    apply(grids, plan)
+    apply_plan(grids, plan)
     assert grids[POSTS][0][3] == "Shortcode"
     assert len(grids[POSTS]) == 2
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from calendar_builders import make_calendar, make_settings
+from fakes.calendar import make_calendar, make_settings
 
 from postme.config import load_config
 from postme.errors import ConfigError

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
-from calendar_builders import DEFAULT_HEADERS, make_calendar, make_settings, make_tab
+from fakes.calendar import DEFAULT_HEADERS, make_calendar, make_settings, make_tab
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -3,7 +3,7 @@ weekly job written (analysis, findings) and ends with exit code 4, with a messag
 says what to do.
 
 The live source runs instaloader's own code; only ``requests.Session.send`` is faked
-(``FakeInstagram`` from tests/instagram_fixtures.py), as in tests/test_instagram_live.py.
+(``FakeInstagram`` from tests/fakes/instagram.py), as in tests/test_instagram_live.py.
 """
 
 from __future__ import annotations
@@ -14,34 +14,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 import requests
-from instagram_fixtures import (
+from fakes.demo import Demo, XlsxDemo
+from fakes.instagram import (
     BAKUNG,
     PROFILE_DOC_ID,
     TIMELINE_DOC_ID,
     FakeInstagram,
-    loader_for_tests,
+    live,
     make_response,
     media,
+    raising,
     utc,
     write_session,
 )
 from sheets_server import SheetsServer
-from test_reliability_sheets import CLOCK, Demo, demo_settings, fresh_cli_logging
 from typer.testing import CliRunner
 
-from postme.demo import DEMO_AS_OF, prepare_demo
+from postme.demo import DEMO_AS_OF
 from postme.errors import ExitCode
-from postme.instagram.live import LiveSource
-from postme.jobs import WeeklyResult, run_weekly
-
-__all__ = ["fresh_cli_logging"]  # the autouse fixture, shared
+from postme.jobs import WeeklyResult
 
 CALENDAR = "Kalender Konten"
 AS_OF = DEMO_AS_OF.isoformat()
-NOW = dt.datetime(2026, 11, 23, 0, 0, tzinfo=dt.UTC)
 runner = CliRunner()
 
 Responder = Callable[[requests.PreparedRequest], Any]
@@ -61,18 +57,6 @@ def session_file(tmp_path: Path) -> Path:
     return write_session(tmp_path / "session" / f"session-{BAKUNG}")
 
 
-def live(session: Path) -> LiveSource:
-    return LiveSource(
-        BAKUNG,
-        session,
-        request_budget=30,
-        max_wait_seconds=60,
-        loader_factory=loader_for_tests,
-        sleep=lambda s: None,
-        clock=lambda: NOW,
-    )
-
-
 def profile_page(status: int, body: Any = "", headers: dict[str, str] | None = None) -> Responder:
     def fail(request: requests.PreparedRequest) -> Any:
         url = request.url or ""
@@ -88,13 +72,6 @@ def query(doc_id: str, status: int, body: Any) -> Responder:
         if request.body and doc_id in str(request.body):
             return make_response(request, status, body)
         return None
-
-    return fail
-
-
-def raising(error: BaseException) -> Responder:
-    def fail(request: requests.PreparedRequest) -> Any:
-        return error
 
     return fail
 
@@ -140,20 +117,6 @@ FAULTS: list[tuple[str, Responder, str, bool]] = [
         False,
     ),
 ]
-
-
-class XlsxDemo:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.workbook = prepare_demo(folder)
-        self.settings = demo_settings({"backend": "xlsx", "path": str(self.workbook)})
-
-    def weekly(self, source: Any) -> WeeklyResult:
-        return run_weekly(self.settings, DEMO_AS_OF, source=source, now=CLOCK, clock_now=CLOCK)
-
-    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
-        book = openpyxl.load_workbook(self.workbook)
-        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
 
 
 @pytest.fixture

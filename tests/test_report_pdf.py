@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from calendar_builders import make_settings
+from fakes.calendar import make_settings
 from test_monthly import _report
 
 from postme.report_pdf import mix_chart, render_monthly_pdf, weekly_chart

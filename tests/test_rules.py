@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from calendar_builders import make_calendar, make_settings
+from fakes.calendar import make_calendar, make_settings
 from typer.testing import CliRunner
 
 from postme.cli import app

@@ -18,11 +18,10 @@ from typing import Any
 import instaloader
 import pytest
 import requests
-from instagram_fixtures import BAKUNG, FakeInstagram, write_session
+from fakes.demo import CLOCK, Demo, XlsxDemo, drop_cli_handlers
+from fakes.instagram import BAKUNG, FakeInstagram, live, raising, write_session
 from platformdirs import user_log_dir
 from sheets_server import SheetsServer
-from test_reliability_instagram import XlsxDemo, live, raising
-from test_reliability_sheets import CLOCK, Demo, drop_cli_handlers, fresh_cli_logging
 from typer.testing import CliRunner
 
 from postme.demo import DEMO_AS_OF
@@ -30,8 +29,6 @@ from postme.errors import InstagramError, PostmeError, SheetError
 from postme.instagram.session import login
 from postme.jobs import run_weekly
 from postme.secrets import MASK, register_secret, scrub
-
-__all__ = ["fresh_cli_logging"]
 
 AS_OF = DEMO_AS_OF.isoformat()
 PASSWORD = "Sukamaju#Rahasia-2026"  # noqa: S105 - a fake
@@ -233,7 +230,7 @@ def test_oauth_sign_in_file_is_0600(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 
     client = tmp_path / "credentials.json"
     client.write_text(json.dumps({"installed": {"client_id": "x", "client_secret": "y"}}))
-    creds = Credentials(
+    creds = Credentials(  # type: ignore[no-untyped-call]
         token="ya29.fake", refresh_token="1//fake-refresh", client_id="x", client_secret="y"
     )
     monkeypatch.setattr(gspread.auth, "local_server_flow", lambda **kw: creds)

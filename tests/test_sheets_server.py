@@ -33,7 +33,7 @@ OTHER_EMAIL = "someone-else@other-project.iam.gserviceaccount.com"
 
 @pytest.fixture
 def server(sheets_server: SheetsServer) -> SheetsServer:
-    return sheets_server  # the shared fixture (tests/sheets_fixtures.py), by a short name
+    return sheets_server  # the shared fixture (tests/fakes/sheets.py), by a short name
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from calendar_builders import make_calendar, make_settings
+from fakes.calendar import make_calendar, make_settings
 
 from postme.errors import ConfigError
 from postme.healthdays import HEALTH_DAY, NATIONAL_HOLIDAY, SpecialDay

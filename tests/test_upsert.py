@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from postme.stores.base import RangeWrite, TabRequest, WritePlan, build_tab
+from postme.stores.base import Cell, RangeWrite, Tab, TabRequest, WritePlan, build_tab
 from postme.stores.upsert import compact, plan_replace, plan_upsert
 
 HEADERS = ("Minggu", "Pengikut", "Diperbarui")
 
 
-def tab(grid: list[list[object]]) -> object:
-    return build_tab("Analisis", grid, TabRequest("Analisis"))  # type: ignore[arg-type]
+def tab(grid: list[list[Cell]]) -> Tab:
+    return build_tab("Analisis", grid, TabRequest("Analisis"))
 
 
 def test_new_tab_gets_header_and_rows() -> None:
@@ -32,7 +32,7 @@ def test_update_by_key_keeps_person_column_and_other_rows() -> None:
     plan_upsert(
         plan,
         "Analisis",
-        existing,  # type: ignore[arg-type]
+        existing,
         HEADERS,
         ["Minggu"],
         [
@@ -54,7 +54,7 @@ def test_unchanged_rows_are_not_written_and_volatile_columns_do_not_count() -> N
     plan_upsert(
         plan,
         "Analisis",
-        existing,  # type: ignore[arg-type]
+        existing,
         HEADERS,
         ["Minggu"],
         [{"Minggu": "2026-W47", "Pengikut": 12.0, "Diperbarui": "new stamp"}],
@@ -66,7 +66,7 @@ def test_unchanged_rows_are_not_written_and_volatile_columns_do_not_count() -> N
 def test_missing_header_is_added_at_the_end() -> None:
     existing = tab([["Minggu", "Pengikut"], ["2026-W47", 3]])
     plan = WritePlan()
-    plan_upsert(plan, "Analisis", existing, HEADERS, ["Minggu"], [])  # type: ignore[arg-type]
+    plan_upsert(plan, "Analisis", existing, HEADERS, ["Minggu"], [])
     assert plan.writes == [RangeWrite("Analisis", 1, 3, (("Diperbarui",),))]
 
 
@@ -88,7 +88,7 @@ def test_replace_group_reuses_rows_blanks_leftovers_and_keeps_other_groups() -> 
         existing,
         headers,
         "Minggu",
-        ["2026-W47"],  # type: ignore[arg-type]
+        ["2026-W47"],
         [{"Minggu": "2026-W47", "Pesan": "a"}, {"Minggu": "2026-W47", "Pesan": "baru"}],
     )
     # Row 3 already says "a": not rewritten. Row 4 gets "baru", row 5 is blanked, W46 stays.

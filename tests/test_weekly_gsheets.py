@@ -152,7 +152,7 @@ def test_weekly_adds_one_native_chart_followers_left_rate_right(
     basic = chart["spec"]["basicChart"]
 
     def column(part: dict[str, Any]) -> str:
-        return header[part["sourceRange"]["sources"][0]["startColumnIndex"]]
+        return str(header[part["sourceRange"]["sources"][0]["startColumnIndex"]])
 
     assert column(basic["domains"][0]["domain"]) == "Minggu"
     axes = {column(s["series"]): s["targetAxis"] for s in basic["series"]}

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from calendar_builders import make_settings
+from fakes.calendar import make_settings
 from typer.testing import CliRunner
 
 from postme.cli import app

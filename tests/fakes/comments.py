@@ -8,7 +8,7 @@
   (what ``instaloader --comments`` runs) for ``<name>_comments.json``.
 - :data:`THREADS` — the Puskesmas Bakung threads the tests use.
 
-``python tests/comments_fixtures.py`` regenerates ``tests/data/comments``; with
+``PYTHONPATH=.:tests python -m fakes.comments`` regenerates ``tests/data/comments``; with
 ``--screenshot`` it draws ``docs/img/komentar-tab.png``.
 """
 
@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import instaloader
-from instagram_fixtures import BAKUNG, BAKUNG_ID, graphql_post_node, ts, utc
 
+from fakes.instagram import BAKUNG, BAKUNG_ID, graphql_post_node, ts, utc
 from postme.instagram.jsondir import OfflineContext
 
-DATA_DIR = Path(__file__).parent / "data" / "comments"
+DATA_DIR = Path(__file__).parent.parent / "data" / "comments"
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def main() -> None:
     import sys
 
     if "--screenshot" in sys.argv:
-        target = Path(__file__).parent.parent / "docs" / "img" / "komentar-tab.png"
+        target = Path(__file__).parents[2] / "docs" / "img" / "komentar-tab.png"
         print(f"wrote {render_register_png(target)}")
         return
     if DATA_DIR.exists():
@@ -210,7 +210,7 @@ def main() -> None:
 
 def render_register_png(target: Path) -> Path:
     """Draw the ``Komentar`` tab as a real run writes it (team cells of one row filled in
-    by hand) into ``target``: ``python tests/comments_fixtures.py --screenshot``."""
+    by hand) into ``target``: ``PYTHONPATH=.:tests python -m fakes.comments --screenshot``."""
     import datetime as dt
     import tempfile
 

@@ -13,7 +13,7 @@
   ``requests.Session.send`` and answers the few requests instaloader 4.16 makes for a
   logged-in profile walk (profile page, profile query, start page, timeline pages).
 
-``python tests/instagram_fixtures.py`` regenerates ``tests/data/instagram``.
+``python -m fakes.instagram`` (from ``tests/``) regenerates ``tests/data/instagram``.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 from postme.instagram.jsondir import OfflineContext
+from postme.instagram.live import LiveSource
 
-DATA_DIR = Path(__file__).parent / "data" / "instagram"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "instagram"
 BAKUNG = "puskesmas.bakung"
 BAKUNG_ID = 51234567890
 
@@ -538,6 +539,31 @@ def main() -> None:
         shutil.rmtree(target)
     build_bakung_folder(target)
     print(f"wrote {target}")
+
+
+NOW = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+
+
+def live(session: Path) -> LiveSource:
+    """The live source on a saved session, with the test loader and a fixed clock."""
+    return LiveSource(
+        BAKUNG,
+        session,
+        request_budget=30,
+        max_wait_seconds=60,
+        loader_factory=loader_for_tests,
+        sleep=lambda s: None,
+        clock=lambda: NOW,
+    )
+
+
+def raising(error: BaseException) -> Responder:
+    """A responder that fails every request with ``error``."""
+
+    def fail(request: requests.PreparedRequest) -> BaseException:
+        return error
+
+    return fail
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Pytest fixtures for the local Sheets API server. Load them from tests/conftest.py with
-``pytest_plugins = ["sheets_fixtures"]``."""
+``pytest_plugins = ["fakes.sheets"]``."""
 
 from __future__ import annotations
 
