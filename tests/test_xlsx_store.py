@@ -69,7 +69,7 @@ def test_write_plan_raw_text_new_tab_and_chart(tmp_path: Path) -> None:
     assert len(book["Analisis Mingguan"]._charts) == 1
     # Human cells untouched, including the text "=1+1" that must not turn into a formula.
     assert book["Kalender Konten"]["D6"].data_type == "s"
-    assert (tmp_path / "p.xlsx.bak").exists()
+    assert (tmp_path / "p.bak.xlsx").exists()
 
 
 def test_failed_write_leaves_the_file_as_it_was(tmp_path: Path) -> None:
