@@ -26,7 +26,6 @@ from postme.i18n import _
 TEMP_MARK = ".postme-tmp-"
 STALE_SECONDS = 3600  # a temporary file of another machine this old is left over from a crash
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SAVE_AS = "File → Save As → Excel Workbook (.xlsx)"
 
 
 @dataclass(frozen=True)
@@ -91,6 +90,10 @@ def check_kind(path: Path, data: bytes) -> None:
         raise SheetError(_format_message(path, ".ods"))
 
 
+def _save_as() -> str:
+    return _("File → Save As → Excel Workbook (.xlsx)")
+
+
 def _looks_like_text(data: bytes) -> bool:
     head = data[:4096]
     return bool(head) and b"\x00" not in head and (b"," in head or b";" in head or b"\t" in head)
@@ -106,7 +109,7 @@ def _format_message(path: Path, kind: str) -> str:
     return _(
         "{path} is {what}; postme reads and writes .xlsx workbooks. Open it and save it as "
         ".xlsx ({save_as}), then set [sheet] path to the new file."
-    ).format(path=path, what=what, save_as=SAVE_AS)
+    ).format(path=path, what=what, save_as=_save_as())
 
 
 def _corrupt_message(path: Path) -> str:
@@ -114,7 +117,7 @@ def _corrupt_message(path: Path) -> str:
         "Workbook {path} cannot be opened: it is not an .xlsx file or it is damaged. Open it "
         "in Excel or LibreOffice; if it opens, save it again as .xlsx ({save_as}); if not, "
         "restore it from {backup} or another copy."
-    ).format(path=path, save_as=SAVE_AS, backup=backup_path(path).name)
+    ).format(path=path, save_as=_save_as(), backup=backup_path(path).name)
 
 
 def corrupt(path: Path) -> SheetError:
