@@ -31,6 +31,10 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*\bt=[\"']e[\"'][^>]*)>(.*?)</(?:\w+:)?c>", re.DOTALL)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _CHUNK = 1 << 20
+_OVERLAP = 4096
+_LEADING_SPACE = re.compile(rb"<(?:\w+:)?t>\s")
+_TRAILING_SPACE = re.compile(rb"\s</(?:\w+:)?t>")
+_PLAIN_T = re.compile(rb"<(?:\w+:)?t>")
 
 
 def to_cell(value: object) -> Cell:
@@ -79,9 +83,13 @@ def openpyxl_grid(data: bytes, title: str) -> list[list[Cell]]:
 
 
 def error_cells(package: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str] | None:
-    """Error results in one sheet part by (row, column); ``None`` when an error cell has
-    no reference (the caller then reads the sheet with openpyxl)."""
-    if not _has_error_cell(package, part):
+    """Error results in one sheet part by (row, column); ``None`` when calamine cannot be
+    trusted with this sheet (an error cell without a reference, or text whose surrounding
+    spaces calamine would drop): the caller then reads it with openpyxl."""
+    has_errors, odd_spaces = scan(package, part)
+    if odd_spaces:
+        return None
+    if not has_errors:
         return {}
     found: dict[tuple[int, int], str] = {}
     for match in _ERROR_CELL.finditer(package.read(part)):
@@ -94,15 +102,32 @@ def error_cells(package: zipfile.ZipFile, part: str) -> dict[tuple[int, int], st
     return found
 
 
-def _has_error_cell(package: zipfile.ZipFile, part: str) -> bool:
-    """A streaming look for ``t="e"`` (little memory on a 100k-row sheet)."""
+def scan(package: zipfile.ZipFile, part: str) -> tuple[bool, bool]:
+    """(holds an error cell, holds text with spaces at an end but no xml:space="preserve"),
+    read as a stream (little memory on a 100k-row sheet). Excel and LibreOffice always
+    mark such text; calamine drops the spaces when it is not marked, openpyxl keeps them."""
+    errors = spaces = False
     tail = b""
     with package.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
-            if b't="e"' in window or b"t='e'" in window:
-                return True
-            tail = window[-8:]
+            if not errors:
+                errors = b't="e"' in window or b"t='e'" in window
+            if not spaces:
+                spaces = _unmarked_spaces(window)
+            if errors and spaces:
+                break
+            tail = window[-_OVERLAP:]
+    return errors, spaces
+
+
+def _unmarked_spaces(window: bytes) -> bool:
+    if _LEADING_SPACE.search(window):
+        return True
+    for match in _TRAILING_SPACE.finditer(window):
+        opening = window.rfind(b"<", 0, match.start())
+        if opening < 0 or _PLAIN_T.match(window, opening):
+            return True
     return False
 
 
@@ -117,16 +142,21 @@ def overlay(grid: list[list[Cell]], cells: dict[tuple[int, int], str]) -> None:
 
 
 def read_grids(
-    data: bytes, package: zipfile.ZipFile, parts: dict[str, str], titles: Sequence[str]
+    data: bytes,
+    package: zipfile.ZipFile,
+    parts: dict[str, str],
+    titles: Sequence[str],
+    shared_strings: str | None = None,
 ) -> dict[str, list[list[Cell]]]:
     """Each title's grid. ``parts`` maps a title to its sheet part name."""
     from python_calamine import CalamineWorkbook
 
+    strings_odd = shared_strings is not None and scan(package, shared_strings)[1]
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     grids: dict[str, list[list[Cell]]] = {}
     try:
         for title in titles:
-            errors = error_cells(package, parts[title]) if title in parts else {}
+            errors = None if strings_odd else error_cells(package, parts[title])
             if errors is None:
                 grids[title] = openpyxl_grid(data, title)
                 continue

@@ -70,6 +70,7 @@ class Workbook:
     package: Package
     part: str
     sheets: dict[str, str] = field(default_factory=dict)
+    shared_strings: str | None = None
 
     @classmethod
     def open(cls, path: Path, data: bytes) -> Workbook:
@@ -81,7 +82,18 @@ class Workbook:
                 if r.type.endswith("/officeDocument")
             )
             book = cls(package, main)
-            targets = {r.id: package.target(main, r) for r in package.relationships(main)}
+            relationships = package.relationships(main)
+            targets = {r.id: package.target(main, r) for r in relationships}
+            book.shared_strings = next(
+                (
+                    package.target(main, r)
+                    for r in relationships
+                    if r.type.endswith("/sharedStrings")
+                ),
+                None,
+            )
+            if book.shared_strings and not package.has(book.shared_strings):
+                book.shared_strings = None
             for match in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", package.text(main)):
                 attrs = attributes(match.group(1))
                 rid = next((v for k, v in attrs.items() if k.endswith(":id")), "")
