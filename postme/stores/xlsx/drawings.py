@@ -1,16 +1,13 @@
 """postme's charts, heat maps and drop-downs as worksheet parts and elements.
 
-A chart is drawn by openpyxl in a scratch workbook holding only that tab (openpyxl writes
-chart XML Excel and LibreOffice accept); its chart and drawing parts are then moved into
-the team's package. A chart postme drew before (same title, same tab) is replaced in
-place, so a person who moved or resized it keeps its place.
+A chart is written as the XML openpyxl writes for it (which Excel and LibreOffice accept)
+and added to the tab's drawing. A chart postme drew before (same title, same tab) is
+replaced in place, so a person who moved or resized it keeps its place.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
@@ -21,12 +18,15 @@ from postme.stores.xlsx.package import (
     DRAWING_CONTENT,
     DRAWING_TYPE,
     REL_NS,
+    XML_DECLARATION,
     Package,
     attributes,
 )
 from postme.stores.xlsx.sheet_xml import MAX_ROWS, SheetEdit
 
 _CHART_TITLE = re.compile(r"<(?:c:)?title>.*?</(?:c:)?title>", re.DOTALL)
+_DRAWING_MAIN = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _ANCHOR_NAMESPACES = (
     ' xmlns="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"'
     ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
@@ -40,49 +40,77 @@ def chart_xml(
     spec: ChartSpec, headers: Sequence[str], header_row: int, last_row: int
 ) -> tuple[bytes, bytes] | None:
     """(chart part, drawing anchor) for one line chart: the first series on the left axis,
-    the others (rates in %) on the right; ``None`` when its columns are not in the tab."""
-    from openpyxl import Workbook
-    from openpyxl.chart import LineChart, Reference
-
+    the others (rates in %) on a right axis; ``None`` when its columns are not in the tab.
+    The XML is the one openpyxl writes for the same chart (accepted by Excel and
+    LibreOffice), without importing openpyxl (a third of a second per run)."""
     columns = {normalize_header(h): i + 1 for i, h in reversed(list(enumerate(headers)))}
     x = columns.get(normalize_header(spec.x_header))
     series = [columns[n] for h in spec.series_headers if (n := normalize_header(h)) in columns]
     if x is None or not series:
         return None
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "S"  # the references are re-pointed at the real tab below
+    sheet = escape("'" + spec.tab.replace("'", "''") + "'")
     first, last = header_row + 1, max(last_row, header_row + 1)
-    chart = LineChart()
-    chart.title = spec.title
-    chart.height, chart.width = 8, 18
-    chart.add_data(
-        Reference(sheet, min_col=series[0], min_row=header_row, max_row=last), titles_from_data=True
+
+    def column_range(column: int) -> str:
+        letter = column_letter(column)
+        return f"{sheet}!${letter}${first}:${letter}${last}"
+
+    def one_series(index: int, column: int, with_categories: bool) -> str:
+        line = '<spPr><a:ln><a:prstDash val="solid"/></a:ln></spPr>'
+        categories = (
+            f"<cat><numRef><f>{column_range(x)}</f></numRef></cat>" if with_categories else ""
+        )
+        return (
+            f'<ser><idx val="{index}"/><order val="{index}"/><tx><strRef><f>{sheet}!'
+            f"{column_letter(column)}{header_row}</f></strRef></tx>{line}"
+            f'<marker><symbol val="none"/>{line}</marker>{categories}'
+            f"<val><numRef><f>{column_range(column)}</f></numRef></val></ser>"
+        )
+
+    def value_axis(axis: int, title: str, right: bool) -> str:
+        crosses = '<crosses val="max"/>' if right else ""
+        return (
+            f'<valAx><axId val="{axis}"/><scaling><orientation val="minMax"/></scaling>'
+            f'<axPos val="l"/><majorGridlines/>{_rich_title(title)}<majorTickMark val="none"/>'
+            f'<minorTickMark val="none"/><crossAx val="10"/>{crosses}</valAx>'
+        )
+
+    charts = (
+        f'<lineChart><grouping val="standard"/>{one_series(0, series[0], True)}'
+        '<axId val="10"/><axId val="100"/></lineChart>'
     )
-    chart.y_axis.title = headers[series[0] - 1]
-    chart.set_categories(Reference(sheet, min_col=x, min_row=first, max_row=last))
+    axes = value_axis(100, headers[series[0] - 1], False)
     if len(series) > 1:
-        right = LineChart()
-        for column in series[1:]:
-            right.add_data(
-                Reference(sheet, min_col=column, min_row=header_row, max_row=last),
-                titles_from_data=True,
-            )
-        right.y_axis.axId = 200
-        right.y_axis.crosses = "max"
-        right.y_axis.title = ", ".join(headers[c - 1] for c in series[1:])
-        chart += right
-    sheet.add_chart(chart, f"{column_letter(len(headers) + 2)}{header_row + 1}")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    with zipfile.ZipFile(buffer) as scratch:
-        chart_part = scratch.read("xl/charts/chart1.xml").decode("utf-8")
-        drawing = scratch.read("xl/drawings/drawing1.xml").decode("utf-8")
-    quoted = escape("'" + spec.tab.replace("'", "''") + "'")
-    chart_part = chart_part.replace("<f>'S'!", f"<f>{quoted}!")
-    anchor = re.search(r"<(\w+Anchor)\b.*?</\1>", drawing, re.DOTALL)
-    assert anchor is not None
-    return chart_part.encode("utf-8"), anchor.group(0).encode("utf-8")
+        others = "".join(one_series(i, c, False) for i, c in enumerate(series[1:], start=1))
+        charts += (
+            f'<lineChart><grouping val="standard"/>{others}<axId val="10"/><axId val="200"/>'
+            "</lineChart>"
+        )
+        axes += value_axis(200, ", ".join(headers[c - 1] for c in series[1:]), True)
+    chart = (
+        f'{XML_DECLARATION}<chartSpace xmlns:a="{_DRAWING_MAIN}" xmlns="{_CHART}"><chart>'
+        f"{_rich_title(spec.title)}<plotArea>{charts}"
+        '<catAx><axId val="10"/><scaling><orientation val="minMax"/></scaling><axPos val="l"/>'
+        '<majorTickMark val="none"/><minorTickMark val="none"/><crossAx val="100"/>'
+        f'<lblOffset val="100"/></catAx>{axes}</plotArea><legend><legendPos val="r"/></legend>'
+        '<plotVisOnly val="1"/><dispBlanksAs val="gap"/></chart></chartSpace>'
+    )
+    anchor = (
+        f"<oneCellAnchor><from><col>{len(headers) + 1}</col><colOff>0</colOff>"
+        f"<row>{header_row}</row><rowOff>0</rowOff></from>"
+        '<ext cx="6480000" cy="2880000"/><graphicFrame><nvGraphicFramePr>'
+        '<cNvPr id="1" name="Chart 1"/><cNvGraphicFramePr/></nvGraphicFramePr><xfrm/>'
+        f'<a:graphic><a:graphicData uri="{_CHART}"><c:chart r:id="rId1"/></a:graphicData>'
+        "</a:graphic></graphicFrame><clientData/></oneCellAnchor>"
+    )
+    return chart.encode("utf-8"), anchor.encode("utf-8")
+
+
+def _rich_title(text: str) -> str:
+    return (
+        "<title><tx><rich><a:bodyPr/><a:p><a:pPr><a:defRPr/></a:pPr><a:r>"
+        f"<a:t>{escape(text)}</a:t></a:r></a:p></rich></tx></title>"
+    )
 
 
 def chart_title(xml: str) -> str:

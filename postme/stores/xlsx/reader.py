@@ -32,9 +32,9 @@ _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*\bt=[\"']e[\"'][^>]*)>(.*?)</(?:\
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _CHUNK = 1 << 20
 _OVERLAP = 4096
-_LEADING_SPACE = re.compile(rb"<(?:\w+:)?t>\s")
-_TRAILING_SPACE = re.compile(rb"\s</(?:\w+:)?t>")
-_PLAIN_T = re.compile(rb"<(?:\w+:)?t>")
+# A <t> without attributes (so without xml:space="preserve") whose text starts or ends
+# with a space.
+_UNMARKED_SPACES = re.compile(rb"<(?:\w+:)?t>(?:\s|[^<]*\s</)")
 
 
 def to_cell(value: object) -> Cell:
@@ -122,13 +122,7 @@ def scan(package: zipfile.ZipFile, part: str) -> tuple[bool, bool]:
 
 
 def _unmarked_spaces(window: bytes) -> bool:
-    if _LEADING_SPACE.search(window):
-        return True
-    for match in _TRAILING_SPACE.finditer(window):
-        opening = window.rfind(b"<", 0, match.start())
-        if opening < 0 or _PLAIN_T.match(window, opening):
-            return True
-    return False
+    return _UNMARKED_SPACES.search(window) is not None
 
 
 def overlay(grid: list[list[Cell]], cells: dict[tuple[int, int], str]) -> None:
