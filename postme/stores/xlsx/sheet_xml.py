@@ -1,11 +1,10 @@
 """Cell edits inside one worksheet's XML, as text: only the rows written change, every other
 byte of the sheet stays as the team's program saved it.
 
-A written cell keeps its own style; a new cell takes the style of the nearest cell above in
-its column holding the same kind of value (a number under a number: a date under a date),
-never from the sheet's first row (the header). Text is written as an inline string, so the
-shared-strings part is left alone. Cells covered by a merge are skipped, as a person
-cannot type in them either.
+A written cell keeps its own style; a new cell takes the style of the nearest filled cell
+above it in its column (a date format under a date), never from the header row or above.
+Text is written as an inline string, so the shared-strings part is left alone. Cells
+covered by a merge are skipped, as a person cannot type in them either.
 """
 
 from __future__ import annotations
@@ -62,6 +61,7 @@ class SheetEdit:
     """One worksheet being edited: ``set`` cells, then ``text()`` for the new XML."""
 
     xml: str
+    header_row: int = 0  # the tab's header row when known (0: the sheet's first row)
     prefix: str = ""  # "x:" when the file writes its elements with a prefix
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     formula_replaced: bool = False
@@ -144,14 +144,14 @@ class SheetEdit:
                 wanted.setdefault(number, {})[column] = value
         start, end = self._sheet_data()
         rows = self._rows(start, end)
-        first_row = rows[0].number if rows else 1
+        header_row = self.header_row or (rows[0].number if rows else 1)
         by_number = {row.number: index for index, row in enumerate(rows)}
         pieces: list[str] = []
         cursor = start
         new_rows = sorted(n for n in wanted if n not in by_number)
         pending = iter(new_rows)
         next_new = next(pending, None)
-        styles = _StyleFinder(self, rows, first_row)
+        styles = _StyleFinder(self, rows, header_row)
         for index, row in enumerate(rows):
             while next_new is not None and next_new < row.number:
                 pieces.append(self.xml[cursor : row.start])
@@ -263,28 +263,24 @@ class SheetEdit:
 
 
 class _StyleFinder:
-    """The style of the nearest cell above in the same column with the same kind of value."""
+    """The style of the nearest filled cell above in the same column, below the header."""
 
-    def __init__(self, edit: SheetEdit, rows: list[_Row], first_row: int) -> None:
+    def __init__(self, edit: SheetEdit, rows: list[_Row], header_row: int) -> None:
         self.edit = edit
         self.rows = rows
-        self.first_row = first_row
+        self.header_row = header_row
         self._parsed: dict[int, dict[int, tuple[str, dict[str, str]]]] = {}
 
     def above(self, index: int, column: int, value: Cell) -> str | None:
-        numeric = isinstance(value, int | float) and not isinstance(value, bool)
         for position in range(index - 1, max(index - 50, -1), -1):
             row = self.rows[position]
-            if row.number == self.first_row:
+            if row.number <= self.header_row:
                 return None
             cells = self._cells(position)
             if column not in cells:
                 continue
             text, attrs = cells[column]
-            kind = attrs.get("t", "n")
-            if "<v" not in text and "<is" not in text:
-                continue  # an empty cell says nothing about the kind of value
-            if (kind == "n") == numeric:
+            if "<v" in text or "<is" in text:
                 return attrs.get("s")
         return None
 

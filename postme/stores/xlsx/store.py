@@ -271,7 +271,9 @@ class XlsxStore:
 
         def edit_of(title: str) -> SheetEdit:
             if title not in edits:
-                edits[title] = SheetEdit(package.text(book.sheets[title]))
+                read = self._read_tabs.get(title.casefold())
+                header_row = 1 if title in resolved.new_tabs else read.header_row if read else 0
+                edits[title] = SheetEdit(package.text(book.sheets[title]), header_row)
             return edits[title]
 
         for title, cells in resolved.cells.items():
