@@ -44,7 +44,7 @@ def real_path(path: Path) -> Path:
 
 def read_snapshot(path: Path) -> Snapshot:
     target = real_path(path)
-    if target.suffix.casefold() in (".xls", ".ods", ".csv", ".numbers"):
+    if target.suffix.casefold() in (".xls", ".xlsb", ".ods", ".csv", ".numbers"):
         raise SheetError(_format_message(path, target.suffix.casefold()))
     if not target.exists():
         raise SheetError(
@@ -102,6 +102,7 @@ def _looks_like_text(data: bytes) -> bool:
 def _format_message(path: Path, kind: str) -> str:
     what = {
         ".xls": _("an old Excel 97-2003 workbook (.xls)"),
+        ".xlsb": _("an Excel binary workbook (.xlsb)"),
         ".ods": _("a LibreOffice/OpenOffice spreadsheet (.ods)"),
         ".csv": _("a CSV text file"),
         ".numbers": _("an Apple Numbers file"),
