@@ -32,9 +32,9 @@ _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*\bt=[\"']e[\"'][^>]*)>(.*?)</(?:\
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _CHUNK = 1 << 20
 _OVERLAP = 4096
-# A <t> without attributes (so without xml:space="preserve") whose text starts or ends
-# with a space.
-_UNMARKED_SPACES = re.compile(rb"<(?:\w+:)?t>(?:\s|[^<]*\s</)")
+# A <t> without attributes (so without xml:space="preserve").
+_PLAIN_T = re.compile(rb"<(?:\w+:)?t>")
+_PLAIN_T_END = re.compile(rb"<(?:\w+:)?t>\Z")
 
 
 def to_cell(value: object) -> Cell:
@@ -122,7 +122,20 @@ def scan(package: zipfile.ZipFile, part: str) -> tuple[bool, bool]:
 
 
 def _unmarked_spaces(window: bytes) -> bool:
-    return _UNMARKED_SPACES.search(window) is not None
+    """Substring searches first (memchr speed); the few hits are checked with a regex."""
+    for space in (b" ", b"\n", b"\t", b"\r"):
+        start = 0
+        while (hit := window.find(b"t>" + space, start)) >= 0:
+            if _PLAIN_T_END.search(window, max(0, hit - 16), hit + 2):
+                return True
+            start = hit + 1
+        start = 0
+        while (hit := window.find(space + b"</", start)) >= 0:
+            opening = window.rfind(b"<", 0, hit)
+            if opening < 0 or _PLAIN_T.match(window, opening):
+                return True
+            start = hit + 1
+    return False
 
 
 def overlay(grid: list[list[Cell]], cells: dict[tuple[int, int], str]) -> None:
