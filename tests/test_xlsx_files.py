@@ -417,3 +417,24 @@ def test_text_xml_cannot_hold_is_cleaned_and_reported(tmp_path: Path) -> None:
     # The workbook still opens, and the next run reads what was written.
     tab = XlsxStore(path).read([TabRequest("Metrik Akun")])["Metrik Akun"]
     assert tab is not None and tab.rows[-1].values[1] == written
+
+
+def test_a_file_without_write_permission_is_refused_whoever_runs(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "p.xlsx")
+    os.chmod(path, 0o444)
+    before = path.read_bytes()
+    with pytest.raises(SheetError, match="read-only"):
+        XlsxStore(path).write(PLAN)
+    assert path.read_bytes() == before
+    assert temporaries(tmp_path) == []
+
+
+def test_an_editor_lock_beside_the_symlink_target_stops_the_write(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    target = workbook(shared / "p.xlsx")
+    link = tmp_path / "planner.xlsx"
+    link.symlink_to(target)
+    (shared / ".~lock.p.xlsx#").write_text("Bayu,PC-KIA,bayu,30.11.2026 10:00,file:///x;")
+    with pytest.raises(WorkbookBusy, match="Bayu"):
+        XlsxStore(link).write(PLAN)

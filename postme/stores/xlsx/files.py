@@ -134,11 +134,14 @@ def backup_path(path: Path) -> Path:
 
 
 def editor_lock(path: Path) -> tuple[Path, str | None] | None:
-    """The lock file an editor keeps beside an open workbook, and who it names."""
-    folder, name = path.parent, path.name
-    candidates = [folder / f".~lock.{name}#", folder / f"~${name}"]
-    if len(name) > 2:
-        candidates.append(folder / f"~${name[2:]}")  # Office's form for longer names
+    """The lock file an editor keeps beside an open workbook (beside the link or beside
+    its target, whichever was opened), and who it names."""
+    candidates = []
+    for place in dict.fromkeys([path, real_path(path)]):
+        folder, name = place.parent, place.name
+        candidates += [folder / f".~lock.{name}#", folder / f"~${name}"]
+        if len(name) > 2:
+            candidates.append(folder / f"~${name[2:]}")  # Office's form for longer names
     for candidate in candidates:
         try:
             content = candidate.read_bytes()
@@ -184,12 +187,13 @@ def refuse_when_open(path: Path) -> None:
     if who:
         message = _(
             "{path} is open in {who}'s spreadsheet program (lock file {lock}). Nothing was "
-            "written. Ask them to save and close it, then run again."
+            "written. Ask them to save and close it, then run again (if nobody has it open, "
+            "delete {lock})."
         ).format(path=path.name, who=who, lock=lock.name)
     else:
         message = _(
             "{path} is open in a spreadsheet program (lock file {lock}). Nothing was "
-            "written. Save and close it, then run again."
+            "written. Save and close it, then run again (if nobody has it open, delete {lock})."
         ).format(path=path.name, lock=lock.name)
     raise WorkbookBusy(message)
 
@@ -257,7 +261,8 @@ def replace(path: Path, write: Callable[[int], None]) -> None:
 
 
 def _check_writable(path: Path, target: Path) -> None:
-    if not os.access(target, os.W_OK):
+    # No write bit for anyone is the team's "read-only", even for root (who could write).
+    if not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222:
         raise SheetError(
             _(
                 "{path} is read-only: postme did not write it. If the team wants postme to "
