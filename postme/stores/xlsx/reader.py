@@ -131,8 +131,9 @@ def _unmarked_spaces(window: bytes) -> bool:
             start = hit + 1
         start = 0
         while (hit := window.find(space + b"</", start)) >= 0:
+            # (A text starting before the window, over 4 KiB long, is not looked at.)
             opening = window.rfind(b"<", 0, hit)
-            if opening < 0 or _PLAIN_T.match(window, opening):
+            if opening >= 0 and _PLAIN_T.match(window, opening):
                 return True
             start = hit + 1
     return False
