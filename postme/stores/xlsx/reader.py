@@ -17,6 +17,7 @@ workbooks with both libraries and asserts equal grids. Where calamine differs:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -32,9 +33,7 @@ _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*\bt=[\"']e[\"'][^>]*)>(.*?)</(?:\
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _CHUNK = 1 << 20
 _OVERLAP = 4096
-# A <t> without attributes (so without xml:space="preserve").
-_PLAIN_T = re.compile(rb"<(?:\w+:)?t>")
-_PLAIN_T_END = re.compile(rb"<(?:\w+:)?t>\Z")
+_ROOT = re.compile(rb"<(\w+:)?(?:worksheet|sst)\b")
 
 
 def to_cell(value: object) -> Cell:
@@ -108,35 +107,28 @@ def scan(package: zipfile.ZipFile, part: str) -> tuple[bool, bool]:
     mark such text; calamine drops the spaces when it is not marked, openpyxl keeps them."""
     errors = spaces = False
     tail = b""
+    unmarked: re.Pattern[bytes] | None = None
     with package.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
+            if unmarked is None:
+                root = _ROOT.search(window)
+                unmarked = _unmarked_pattern(root.group(1) if root and root.group(1) else b"")
             if not errors:
                 errors = b't="e"' in window or b"t='e'" in window
             if not spaces:
-                spaces = _unmarked_spaces(window)
+                spaces = unmarked.search(window) is not None
             if errors and spaces:
                 break
             tail = window[-_OVERLAP:]
     return errors, spaces
 
 
-def _unmarked_spaces(window: bytes) -> bool:
-    """Substring searches first (memchr speed); the few hits are checked with a regex."""
-    for space in (b" ", b"\n", b"\t", b"\r"):
-        start = 0
-        while (hit := window.find(b"t>" + space, start)) >= 0:
-            if _PLAIN_T_END.search(window, max(0, hit - 16), hit + 2):
-                return True
-            start = hit + 1
-        start = 0
-        while (hit := window.find(space + b"</", start)) >= 0:
-            # (A text starting before the window, over 4 KiB long, is not looked at.)
-            opening = window.rfind(b"<", 0, hit)
-            if opening >= 0 and _PLAIN_T.match(window, opening):
-                return True
-            start = hit + 1
-    return False
+@functools.cache
+def _unmarked_pattern(prefix: bytes) -> re.Pattern[bytes]:
+    # A <t> without attributes (so without xml:space="preserve") whose text starts or ends
+    # with a space; a literal start keeps the search at memchr speed.
+    return re.compile(b"<" + re.escape(prefix) + rb"t>(?:\s|[^<]*\s</)")
 
 
 def overlay(grid: list[list[Cell]], cells: dict[tuple[int, int], str]) -> None:
