@@ -17,8 +17,8 @@ import pytest
 from xlsx_builders import team_workbook
 
 from postme.demo import demo_files
-from postme.stores.base import Cell
-from postme.stores.xlsx import reader
+from postme.stores.base import Cell, TabRequest
+from postme.stores.xlsx import XlsxStore, reader
 from postme.stores.xlsx.reader import openpyxl_grid, to_cell
 from postme.stores.xlsx.store import Workbook
 
@@ -185,7 +185,7 @@ def test_shared_strings_errors_and_formula_results(monkeypatch: pytest.MonkeyPat
     assert calamine[0][3] == ("str", "baris\rdua")
 
 
-def test_text_with_unmarked_spaces_is_read_by_openpyxl() -> None:
+def test_text_with_unmarked_spaces_is_read_by_openpyxl(tmp_path: Path) -> None:
     """Spaces at the ends of a text without xml:space="preserve" (not written by Excel or
     LibreOffice, maybe by other programs): calamine would drop them, openpyxl keeps them."""
     strings = SHARED_STRINGS.replace('<t xml:space="preserve">Cek </t>', "<t>Cek </t>")
@@ -193,6 +193,11 @@ def test_text_with_unmarked_spaces_is_read_by_openpyxl() -> None:
     calamine, reference = both_readers(data)["Data"]
     assert calamine == reference
     assert calamine[0][1] == ("str", "Cek tensi gratis")
+    # The same through the store.
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(data)
+    tab = XlsxStore(path).read([TabRequest("Data")])["Data"]
+    assert tab is not None and tab.headers[1] == "Cek tensi gratis"
 
 
 def test_the_team_workbook_and_the_demo(tmp_path: Path) -> None:

@@ -208,7 +208,11 @@ class XlsxStore:
                 wanted[request.title] = actual
         try:
             grids = read_grids(
-                snapshot.data, book.package.zip, book.sheets, list(set(wanted.values()))
+                snapshot.data,
+                book.package.zip,
+                book.sheets,
+                list(dict.fromkeys(wanted.values())),
+                book.shared_strings,
             )
         except Exception as e:  # calamine's own errors: a damaged part
             if isinstance(e, SheetError):
