@@ -21,6 +21,7 @@ from postme.stores.xlsx.package import (
     XML_DECLARATION,
     Package,
     attributes,
+    relationship_attribute,
 )
 from postme.stores.xlsx.sheet_xml import MAX_ROWS, SheetEdit
 
@@ -150,7 +151,7 @@ def place_chart(
         )
         package.add_content_type(drawing, DRAWING_CONTENT)
         rid = package.add_relationship(sheet_part, DRAWING_TYPE, drawing)
-        edit.insert("drawing", f'<{edit.prefix}drawing xmlns:r="{REL_NS}" r:id="{rid}"/>')
+        edit.insert("drawing", f"<{edit.prefix}drawing {relationship_attribute(edit.xml, rid)}/>")
     rid = package.add_relationship(drawing, CHART_TYPE, chart_name)
     text = anchor.decode("utf-8")
     # openpyxl writes the anchor in default namespaces and points at its own rId1: declare

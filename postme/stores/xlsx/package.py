@@ -40,6 +40,16 @@ def attributes(text: str) -> dict[str, str]:
     }
 
 
+def relationship_attribute(xml: str, rid: str) -> str:
+    """``r:id="rId3"`` with the prefix the part's root declares for relationships, or with
+    a declaration of its own when the root declares none."""
+    root = re.search(r"<(?![?!])[^>]*>", xml)
+    declared = root and re.search(r'xmlns:(\w+)="' + re.escape(REL_NS) + '"', root.group(0))
+    if declared:
+        return f'{declared.group(1)}:id="{rid}"'
+    return f'xmlns:r="{REL_NS}" r:id="{rid}"'
+
+
 def unescape(text: str) -> str:
     from html import unescape as html_unescape
 

@@ -37,6 +37,7 @@ from postme.stores.xlsx.package import (
     XML_DECLARATION,
     Package,
     attributes,
+    relationship_attribute,
     unescape,
 )
 from postme.stores.xlsx.reader import read_grids
@@ -113,7 +114,7 @@ class Workbook:
         p = prefix.group(1) or "" if prefix else ""
         entry = (
             f'<{p}sheet name={quoteattr(title)} sheetId="{max(ids, default=0) + 1}" '
-            f'xmlns:r="{REL_NS}" r:id="{rid}"/>'
+            f"{relationship_attribute(text, rid)}/>"
         )
         end = text.index(f"</{p}sheets>")
         self.package.put(self.part, text[:end] + entry + text[end:])
