@@ -5,7 +5,9 @@ same figures as the first."""
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -56,8 +58,38 @@ def owned_parts(path: Path) -> set[str]:
     return owned
 
 
+def assert_valid_package(parts: dict[str, bytes]) -> None:
+    """Every XML part well formed, every part with a content type, every relationship
+    pointing at a part that exists (what Excel checks before it opens a file)."""
+    types = ET.fromstring(parts["[Content_Types].xml"])
+    defaults = {e.get("Extension", "").lower() for e in types if e.tag.endswith("Default")}
+    overrides = {e.get("PartName", "") for e in types if e.tag.endswith("Override")}
+    for name, content in parts.items():
+        if name.endswith((".xml", ".rels")):
+            ET.fromstring(content)
+        if name != "[Content_Types].xml":
+            assert "/" + name in overrides or name.rsplit(".", 1)[-1].lower() in defaults, name
+    for override in overrides:
+        assert override.lstrip("/") in parts, override
+    for name, content in parts.items():
+        if not name.endswith(".rels"):
+            continue
+        source = posixpath.dirname(posixpath.dirname(name))
+        for relationship in ET.fromstring(content):
+            if relationship.get("TargetMode") == "External":
+                continue
+            target = relationship.get("Target", "")
+            resolved = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(source, target))
+            )
+            assert resolved in parts, (name, target)
+
+
 def assert_only_postme_parts_changed(path: Path, before: dict[str, bytes]) -> None:
     after = members(path)
+    assert_valid_package(after)
     owned = owned_parts(path)
     changed = {n for n in after if before.get(n) != after[n]}
     removed = set(before) - set(after)
