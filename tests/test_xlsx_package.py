@@ -111,8 +111,13 @@ def test_init_collect_weekly_report_touch_only_postme_parts(tmp_path: Path, macr
     assert members(tmp_path / f"planner.bak{path.suffix}") == original
 
     clock = DEMO_CLOCK.replace(tzinfo=settings.zone)
-    run_collect(settings, source_for(tmp_path, settings), DEMO_AS_OF, now=clock)
+    collected = run_collect(settings, source_for(tmp_path, settings), DEMO_AS_OF, now=clock)
+    assert collected.written
     assert_only_postme_parts_changed(path, original)
+    after_collect = members(path)
+    # Collecting the same figures again reads back what was written: nothing changes.
+    again = run_collect(settings, source_for(tmp_path, settings), DEMO_AS_OF, now=clock)
+    assert not again.written and members(path) == after_collect
     first = run_weekly(settings, DEMO_AS_OF, source=None, now=clock, clock_now=clock)
     assert first.written
     assert_only_postme_parts_changed(path, original)
