@@ -32,6 +32,7 @@ FULL = {
     "validate": [1000, 10_000, 100_000],
     "startup_repeats": 7,
     "coldstart": (3000, 7),
+    "xlsx": [3000, 10_000, 100_000],
 }
 SMOKE = {
     "requests": [100],
@@ -42,6 +43,7 @@ SMOKE = {
     "validate": [1000],
     "startup_repeats": 1,
     "coldstart": (200, 1),
+    "xlsx": [500],
 }
 SHEETS_GOAL = 3  # metadata, one batch read, one batch write
 
@@ -77,6 +79,7 @@ def run(sizes: dict[str, Any]) -> dict[str, Any]:
     import bench_sheets
     import bench_startup
     import bench_validate
+    import bench_xlsx
 
     started = time.perf_counter()
     results: dict[str, Any] = {"machine": machine()}
@@ -87,6 +90,7 @@ def run(sizes: dict[str, Any]) -> dict[str, Any]:
     results["startup"] = bench_startup.run(sizes["startup_repeats"])
     results["validate"] = bench_validate.run(sizes["validate"])
     results["coldstart"] = bench_coldstart.run(*sizes["coldstart"])
+    results["xlsx_store"] = bench_xlsx.run(sizes["xlsx"], sizes["repeats"])
     results["seconds"] = time.perf_counter() - started
     return results
 
@@ -116,6 +120,8 @@ def _ok(met: bool) -> str:
 
 
 def table(results: dict[str, Any]) -> str:
+    import bench_xlsx
+
     m = results["machine"]
     lines = [
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, Python {m['python']}, "
@@ -200,6 +206,11 @@ def table(results: dict[str, Any]) -> str:
             f"{row['validate_all_s']:.3f} s) | {row['findings']} findings ({row['findings_all']} "
             f"with --all) | reported | |"
         )
+    lines += [
+        "",
+        "The .xlsx store, whole processes (issue 14):",
+        bench_xlsx.table(results["xlsx_store"]),
+    ]
     lines.append("")
     lines.append(f"Benchmark run took {results['seconds']:.0f} s.")
     return "\n".join(lines)

@@ -56,6 +56,14 @@ class ColumnMissing(SheetError):
     """A mapped column header is not in the tab's header row."""
 
 
+class WorkbookBusy(SheetError):
+    """The workbook is open in Excel or LibreOffice (their lock file is beside it)."""
+
+
+class WorkbookChanged(SheetError):
+    """The workbook changed on disk between postme's read and its write."""
+
+
 class LockBusy(PostmeError):
     """Another postme run holds the lock for this spreadsheet."""
 

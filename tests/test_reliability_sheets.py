@@ -27,6 +27,7 @@ from postme.errors import ColumnMissing, ExitCode, SheetError, TabMissing
 from postme.instagram.jsondir import JsonDirSource
 from postme.jobs import WeeklyResult, run_collect, run_weekly
 from postme.stores.gsheets import GoogleSheetsStore
+from postme.stores.xlsx.package import Package
 
 CALENDAR = "Kalender Konten"
 HUMAN_TABS = (CALENDAR, "Metrik Akun", "Metrik Postingan")
@@ -549,16 +550,16 @@ def test_failed_xlsx_write_leaves_the_file_as_it_was(
     before = workbook.read_bytes()
     settings = demo_settings({"backend": "xlsx", "path": str(workbook)})
 
-    def broken_save(self: Any, filename: str) -> None:
-        Path(filename).write_bytes(b"half a workbook")
+    def broken_save(self: Any, out: Any) -> None:
+        out.write(b"half a workbook")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    monkeypatch.setattr(Package, "write_to", broken_save)
     with pytest.raises(SheetError, match="No space left on device") as caught:
         run_weekly(settings, DEMO_AS_OF, source=None, now=CLOCK, clock_now=CLOCK)
     assert caught.value.exit_code == ExitCode.SHEET
     assert workbook.read_bytes() == before
-    assert [p.name for p in workbook.parent.iterdir() if p.name.startswith(".postme-")] == []
+    assert [p.name for p in workbook.parent.iterdir() if "postme-tmp" in p.name] == []
 
 
 def test_xlsx_reruns_are_identical_and_human_tabs_untouched(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def test_write_plan_raw_text_new_tab_and_chart(tmp_path: Path) -> None:
     assert len(book["Analisis Mingguan"]._charts) == 1
     # Human cells untouched, including the text "=1+1" that must not turn into a formula.
     assert book["Kalender Konten"]["D6"].data_type == "s"
-    assert (tmp_path / "p.xlsx.bak").exists()
+    assert (tmp_path / "p.bak.xlsx").exists()
 
 
 def test_failed_write_leaves_the_file_as_it_was(tmp_path: Path) -> None:
@@ -94,3 +94,61 @@ def test_not_a_workbook_is_a_clear_sheet_error(tmp_path: Path) -> None:
         XlsxStore(path).read([TabRequest("Kalender Konten")])
     with pytest.raises(SheetError, match="does not exist"):
         XlsxStore(tmp_path / "nope.xlsx").read([TabRequest("Kalender Konten")])
+
+
+def test_chart_and_colour_scale_are_drawn_once_and_follow_the_rows(tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    from postme.stores.base import ColorScaleSpec
+
+    path = workbook(tmp_path / "p.xlsx")
+    store = XlsxStore(path)
+    chart = ChartSpec("Analisis Mingguan", "Pengikut", "Minggu", ("Pengikut", "ER (%)"))
+    scale = ColorScaleSpec("Analisis Mingguan", ("ER (%)",))
+    store.write(
+        WritePlan(
+            new_tabs=[NewTab("Analisis Mingguan", ("Minggu", "Pengikut", "ER (%)"))],
+            writes=[RangeWrite("Analisis Mingguan", 2, 1, (("2026-W46", 10, 1.5),))],
+            charts=[chart],
+            formats=[scale],
+        )
+    )
+    for week in (47, 48):
+        store = XlsxStore(path)
+        store.read([TabRequest("Analisis Mingguan")])
+        store.write(
+            WritePlan(
+                writes=[
+                    RangeWrite("Analisis Mingguan", week - 44, 1, ((f"2026-W{week}", 12, 2.0),))
+                ],
+                charts=[chart],
+                formats=[scale],
+            )
+        )
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/")]
+        assert len(charts) == 1
+        chart_xml = z.read(charts[0]).decode()
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert "'Analisis Mingguan'!$B$2:$B$4" in chart_xml  # grew with the rows
+    assert '<axId val="200"' in chart_xml and '<crosses val="max"' in chart_xml  # right axis
+    analysis = next(s for s in sheets if "2026-W48" in s)
+    assert len(re.findall("<conditionalFormatting", analysis)) == 1
+    assert 'sqref="C2:C1048576"' in analysis and 'rgb="FF57BB8A"' in analysis
+    book = openpyxl.load_workbook(path)
+    assert len(book["Analisis Mingguan"]._charts) == 1
+    assert len(book["Analisis Mingguan"].conditional_formatting) == 1
+
+
+def test_drop_downs_are_added_to_the_calendar(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "p.xlsx")
+    store = XlsxStore(path)
+    store.add_data_validation("Kalender Konten", 2, 4, ("Nice to Know", "Konde Emas"))
+    store.add_data_validation("Kalender Konten", 3, 4, ("Foto", "Reels"))
+    sheet = openpyxl.load_workbook(path)["Kalender Konten"]
+    rules = sheet.data_validations.dataValidation
+    assert [(str(r.sqref), r.formula1) for r in rules] == [
+        ("C4:C1048576", '"Nice to Know,Konde Emas"'),
+        ("D4:D1048576", '"Foto,Reels"'),
+    ]
