@@ -716,10 +716,23 @@ class Insights:
     mixes: tuple[ProgramMix, ...] = field(default=())
 
     def summary(self, language: str = "id") -> list[str]:
+        """Short, for the weekly summary: the best time, format and programme, the trends,
+        and a programme planned but not delivered (the whole mix is in the monthly report
+        and ``--json``)."""
         lines = [*self.best.summary(language), *self.trends.summary()]
         for mix in self.mixes:
-            lines.extend(mix.summary())
+            lines.extend(mix.summary()[len(mix.programs) :])  # the not-delivered line
         return lines
+
+    def to_json(self) -> dict[str, object]:
+        """Stable keys and numbers (no translated words) for ``weekly --json``."""
+        from dataclasses import asdict
+
+        return {
+            "best_time": self.best.to_json(),
+            "trends": [asdict(trend) for trend in self.trends.figures],
+            "programme_mix": [asdict(mix) for mix in self.mixes],
+        }
 
 
 def compute_insights(

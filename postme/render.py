@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from postme.i18n import _
+from postme.i18n import _, get_language
 from postme.rules import rule_name
 from postme.words import weekday_name
 
@@ -168,6 +168,10 @@ class Renderer:
                     week=report.week, start=report.start, end=report.end
                 )
             )
+            # What needs an answer comes first: the complaints team acts on it today.
+            comment_lines = result.comments.summary_lines() if result.comments else []
+            for line in comment_lines:
+                out.print(f"[bold yellow]![/bold yellow] {escape(line)}")
             table = Table(show_header=False, box=None, pad_edge=False)
             table.add_column(style="bold")
             table.add_column()
@@ -196,11 +200,14 @@ class Renderer:
                 table.add_row(_("Top post"), escape(str(report.top_post)))
             if report.top_program:
                 table.add_row(_("Top programme"), escape(str(report.top_program)))
-            if report.best_weekday:
-                table.add_row(_("Best day"), escape(weekday_name(report.best_weekday - 1)))
             out.print(table)
+            if result.insights is not None:  # best time, trends and mix from the history
+                for line in result.insights.summary(get_language()):
+                    out.print(f"  {escape(line)}")
             for reason in dict.fromkeys(result.reasons.values()):  # why a figure is empty
                 out.print(f"  [dim]– {escape(reason)}[/dim]")
+        for cleaned in result.cleaned_cells:
+            self.warning(cleaned_cell_message(cleaned))
         if result.collect is not None:
             if result.collect.error:
                 self.warning(_("Instagram: {error}").format(error=result.collect.error))
@@ -370,3 +377,18 @@ def demo_command(folder: Path) -> str:
     if "/" not in python and "\\" not in python:
         python = f"./{python}"
     return shlex.join([python, "-m", "postme", "demo", shown(folder)])
+
+
+def cleaned_cell_message(cleaned: Any) -> str:
+    """Which cell the store had to change to write it, and how (XML-illegal characters
+    removed, or shortened to the cell limit)."""
+    where = f"'{cleaned.tab}'!{cleaned.cell}"
+    change = cleaned.change
+    if change.shortened_from is not None:
+        return _(
+            "{cell}: the value had {n} characters, more than a cell holds; it was shortened "
+            "and ends with a marker."
+        ).format(cell=where, n=change.shortened_from)
+    return _(
+        "{cell}: {n} characters a spreadsheet cannot hold (e.g. half an emoji) were removed."
+    ).format(cell=where, n=change.removed_characters)

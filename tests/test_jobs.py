@@ -71,7 +71,12 @@ def test_plan_week_is_pure_and_a_second_plan_on_its_result_writes_nothing() -> N
     plan, results = plan_week(data, None, SETTINGS, W47, clock)
 
     assert store.grids == before and store.plans == []  # planning touched nothing
-    assert [t.title for t in plan.new_tabs] == ["Analisis Mingguan", "Analisis Program", "Temuan"]
+    assert [t.title for t in plan.new_tabs] == [
+        "Analisis Mingguan",
+        "Analisis Program",
+        "Temuan",
+        "Waktu Terbaik",
+    ]
     assert [f.row for f in results.slots.findings if f.kind == "missed"] == [3]
     assert results.report.week == "2026-W47" and results.report.planned == 2
     assert results.collect_summary is None

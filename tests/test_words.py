@@ -98,7 +98,7 @@ def test_lang_en_prints_english_day_names_on_an_indonesian_config(tmp_path: Path
     report = runner.invoke(
         app, ["report", "-c", config, "--as-of", as_of, "--week", "2026-W46", "--lang", "en"]
     )
-    assert re.search(r"Best day\s+Wednesday", report.stdout)
+    assert re.search(r"Best time to post \(last 16 weeks\): Thursday", report.stdout)
     assert "Friday 20 November" in report.stdout
     assert not re.search(r"\b(Rabu|Jumat|Sabtu|Minggu)\b", report.stdout)
     slots = runner.invoke(app, ["slots", "-c", config, "--as-of", as_of, "--lang", "en"])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from xlsx_builders import team_workbook
+from fakes.xlsx import team_workbook
 
 from postme.demo import demo_files
 from postme.stores.base import Cell, TabRequest

@@ -28,6 +28,7 @@ from postme.weeks import IsoWeek, last_complete_week
 if TYPE_CHECKING:
     from postme.analysis import WeekReport
     from postme.comments_job import CommentsResult
+    from postme.history import Insights
     from postme.instagram.base import Collection, InstagramSource
     from postme.metrics import CollectSummary
 
@@ -45,6 +46,7 @@ class WeekResults:
     comments: CommentsResult | None = None
     reasons: dict[str, str] = field(default_factory=dict)  # empty figure → why
     warnings: tuple[str, ...] = ()  # optional columns or tabs the run went without
+    insights: Insights | None = None  # best time, trends, programme mix (postme.history)
 
 
 @dataclass
@@ -63,6 +65,8 @@ class WeeklyResult:
     comments: CommentsResult | None = None  # [comments] register (postme.comments_job)
     reasons: dict[str, str] = field(default_factory=dict)  # empty figure → why
     warnings: tuple[str, ...] = ()  # optional columns or tabs the run went without
+    insights: Insights | None = None  # best time, trends, programme mix (postme.history)
+    cleaned_cells: tuple[Any, ...] = ()  # values the store had to change to write them
 
     @property
     def exit_code(self) -> ExitCode:
@@ -87,6 +91,7 @@ class WeeklyResult:
             "comments": None if self.comments is None else self.comments.to_json(),
             "report": self.report.to_json() | {"reasons": self.reasons},
             "warnings": list(self.warnings),
+            "insights": None if self.insights is None else self.insights.to_json(),
             "written": {
                 "store": self.store_name,
                 "dry_run": self.dry_run,
@@ -109,6 +114,7 @@ def week_requests(settings: Settings, *, comments: bool = False) -> list[TabRequ
         tool_tab(tabs.weekly),
         tool_tab(tabs.by_program),
         tool_tab(tabs.findings),
+        tool_tab(settings.report.best_time_tab),
         *([comments_request(settings)] if comments else []),
     ]
 
@@ -126,6 +132,8 @@ def plan_week(
     (when ``comments`` were read). Pure: no store, no network, no clock but ``clock``."""
     from postme.analysis import analyse_week
     from postme.comments_job import plan_comments
+    from postme.history import compute_insights
+    from postme.insights_tabs import plan_best_time_tab, trend_cells
     from postme.metrics import read_follower_points, read_post_metrics
     from postme.reasons import empty_figure_reasons, missing_tab_warnings
     from postme.tabs.findings import plan_findings
@@ -170,6 +178,18 @@ def plan_week(
         findings=validation.findings,  # counted on the week's rows only
         grace=dt.timedelta(minutes=settings.schedule.grace_minutes),
     )
+    # The account's own history: best time from the last weeks, trends, programme mix.
+    insights = compute_insights(
+        data.calendar,
+        followers,
+        posts,
+        settings,
+        as_of=clock.as_of,
+        now=clock.stamp,
+        weeks=settings.report.best_time_weeks,
+        min_posts=settings.report.best_time_min_posts,
+        last_week=week,
+    )
     plan_report_writes(
         plan,
         [report],
@@ -177,8 +197,12 @@ def plan_week(
         data.tab(tabs.by_program),
         settings,
         updated_at=clock.stamp,
+        trends={week.label: trend_cells(insights.trends, settings.language)},
     )
     plan_findings(plan, data.tab(tabs.findings), settings, week, validation, slots)
+    plan_best_time_tab(
+        plan, data.tab(settings.report.best_time_tab), insights.best, settings, clock.stamp
+    )
     if comments is not None:
         comments = plan_comments(
             plan, data.tab(settings.comments.tab), comments, settings, clock.as_of
@@ -201,6 +225,7 @@ def plan_week(
         comments=comments,
         reasons=reasons,
         warnings=(*data.calendar.warnings, *missing_tabs),
+        insights=insights,
     )
 
 
@@ -325,4 +350,6 @@ def run_weekly(
         comments=results.comments,
         reasons=results.reasons,
         warnings=results.warnings,
+        insights=results.insights,
+        cleaned_cells=tuple(getattr(store, "cleaned_cells", ())),
     )

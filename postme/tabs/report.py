@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from postme.config import Settings
-from postme.stores.base import Tab, WritePlan
+from postme.stores.base import Cell, Tab, WritePlan
 from postme.tabs.by_program import plan_program_tab
 from postme.tabs.weekly import plan_weekly_tab
 
@@ -23,6 +23,7 @@ def plan_report_writes(
     program_tab: Tab | None,
     settings: Settings,
     updated_at: dt.datetime,
+    trends: Mapping[str, Mapping[str, Cell]] | None = None,
 ) -> None:
     """Upsert the weekly rows (by week, oldest first so a new week lands last) and the
     by-programme rows (by week and programme) into their tabs, and ask for the chart.
@@ -33,5 +34,5 @@ def plan_report_writes(
     figure.
     """
     ordered = [replace(r, updated_at=updated_at) for r in sorted(reports, key=lambda r: r.week)]
-    plan_weekly_tab(plan, ordered, weekly_tab, settings)
+    plan_weekly_tab(plan, ordered, weekly_tab, settings, trends or {})
     plan_program_tab(plan, ordered, program_tab, settings)

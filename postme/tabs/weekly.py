@@ -103,13 +103,20 @@ def plan_weekly_tab(
     ordered: Sequence[WeekReport],
     weekly_tab: Tab | None,
     settings: Settings,
+    trends: Mapping[str, Mapping[str, Cell]],
 ) -> None:
     """Upsert one row per week (``ordered``: oldest first, so a new week lands last) by
-    week, and ask for the chart. "Updated" alone does not count as a change."""
+    week, and ask for the chart. "Updated" alone does not count as a change. ``trends``
+    (week label → its trend cells, postme.insights_tabs) add their columns at the end."""
     language = settings.language
     week_header = header_in(WEEK_HEADERS["week"], language)
     updated_header = header_in(WEEK_HEADERS["updated_at"], language)
     headers, rows = report_rows(ordered, language, settings.zone)
+    for report, row in zip(ordered, rows, strict=True):
+        for header, value in trends.get(report.week, {}).items():
+            if header not in headers:
+                headers.append(header)
+            row[header] = value
     plan_upsert(
         plan,
         settings.tabs.weekly,
