@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from postme.insights_tabs import format_pairs
 from postme.words import month_name
 
 if TYPE_CHECKING:
     from postme.config import Settings
-    from postme.monthly import MonthFigures, MonthlyReport
+    from postme.monthly import CommentFigures, MonthFigures, MonthlyReport
 
 # (Indonesian, English)
 TEXT: dict[str, tuple[str, str]] = {
@@ -41,6 +42,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_topic": ("Per topik promkes", "By promkes topic"),
     "top": ("Postingan teratas", "Top posts"),
     "missed_days": ("Belum diucapkan", "Not greeted"),
+    "comments": ("Komentar", "Comments"),
+    "comments_counts": (
+        "{comments} komentar, {complaints} keluhan, {questions} pertanyaan · dijawab dalam "
+        "{days} hari: {in_time} dari {judged} ({pct}) · median respons pertama {hours} jam",
+        "{comments} comments, {complaints} complaints, {questions} questions · answered "
+        "within {days} days: {in_time} of {judged} ({pct}) · median first response {hours} h",
+    ),
+    "comments_open": (" · {n} menunggu, tenggat belum lewat", " · {n} waiting, deadline ahead"),
     "chart_weeks": ("Pengikut dan engagement per minggu", "Followers and engagement per week"),
     "chart_mix": ("Komposisi program", "Programme mix"),
     "share_posts": ("% postingan", "% of posts"),
@@ -276,9 +285,11 @@ def render_monthly_pdf(
         pdf.ln()
     pdf.ln(3)
 
-    # Posts by programme, format and topic; greetings missed; top posts.
+    # The comments register's month; posts by programme, format and topic; greetings
+    # missed; top posts.
+    _line(pdf, width, _t("comments", language), comments_text(report.comments, language))
     _line(pdf, width, _t("by_program", language), _pairs(f.posts_by_program))
-    _line(pdf, width, _t("by_format", language), _pairs(f.posts_by_format))
+    _line(pdf, width, _t("by_format", language), _pairs(format_pairs(f.posts_by_format, language)))
     _line(pdf, width, _t("by_topic", language), _pairs(f.posts_by_topic))
     missed = [
         f"{', '.join(d.names)} ({d.date.day}/{d.date.month})"
@@ -328,6 +339,25 @@ def render_monthly_pdf(
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path
+
+
+def comments_text(c: CommentFigures, language: str) -> str:
+    """The report's comments line: the counts, or "–" and why they are unknown."""
+    if not c.known:
+        return f"– ({c.reason_text(language)})"
+    text = _t("comments_counts", language).format(
+        comments=_num(c.comments),
+        complaints=_num(c.complaints),
+        questions=_num(c.questions),
+        days=c.response_days,
+        in_time=_num(c.answered_in_time),
+        judged=_num(c.judged),
+        pct=_num(c.answered_in_time_pct, " %", 0),
+        hours=_num(c.median_first_response_hours, decimals=1),
+    )
+    if c.still_open:
+        text += _t("comments_open", language).format(n=c.still_open)
+    return text
 
 
 def _growth(m: MonthFigures | None) -> str:
