@@ -69,6 +69,11 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+FOOTER_HEIGHT = 16.0  # mm from the page's bottom edge to the footer's first line
+SIGNATURE_HEIGHT = 45.0  # place and date, two title lines, room to sign, name, NIP
+MIN_CHART_HEIGHT = 38.0  # below this a chart is unreadable: the page overflows instead
+
+
 def _t(key: str, language: str) -> str:
     pair = TEXT[key]
     return pair[1] if language == "en" else pair[0]
@@ -306,10 +311,12 @@ def render_monthly_pdf(
     _line(pdf, width, _t("top", language), "\n".join(top) or "–")
     pdf.ln(2)
 
-    # The two charts side by side.
-    chart_width = (width - 4) / 2
-    chart_height = chart_width * 2.7 / 4.2
+    # The two charts side by side, smaller (same shape) when long lines above leave too
+    # little room for the signature block above the footer.
     top_y = pdf.get_y()
+    room = pdf.h - FOOTER_HEIGHT - SIGNATURE_HEIGHT - 6 - top_y
+    chart_height = min((width - 4) / 2 * 2.7 / 4.2, max(room, MIN_CHART_HEIGHT))
+    chart_width = chart_height * 4.2 / 2.7
     pdf.image(
         io.BytesIO(weekly_chart(report, language)),
         x=pdf.l_margin,
@@ -331,7 +338,7 @@ def render_monthly_pdf(
     # The signature block, right half.
     _signature(pdf, settings, signed_on or report.generated_on, language)
 
-    pdf.set_y(pdf.h - 16)
+    pdf.set_y(pdf.h - FOOTER_HEIGHT)
     pdf.set_font("DejaVu", "", 7)
     pdf.set_text_color(110, 110, 110)
     pdf.multi_cell(width, 3.5, _t("footer", language))

@@ -115,3 +115,34 @@ def test_the_rendered_page_shows_the_charts(pdf: Path, tmp_path: Path) -> None:
     band = pixels[int(height * 0.37) : int(height * 0.58), :, :3]
     spread = band.max(axis=2) - band.min(axis=2)
     assert (spread > 0.2).mean() > 0.01
+
+
+def test_long_lines_shrink_the_charts_so_the_signature_stays_above_the_footer(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    from postme.monthly import GreetingDay
+
+    pypdf = pytest.importorskip("pypdf", reason="pypdf (test extra) is not installed")
+    report = _report_with_register(tmp_path)
+    crowded = replace(
+        report.figures,
+        posts_by_program=tuple((f"Program Kesehatan Nomor {i}", 20 - i) for i in range(20)),
+        special_days=tuple(
+            GreetingDay(dt.date(2026, 11, day), ("Hari Kesehatan Yang Panjang Namanya",), False)
+            for day in range(1, 12)
+        ),
+    )
+    path = render_monthly_pdf(replace(report, figures=crowded), SETTINGS, tmp_path / "full.pdf")
+    heights: dict[str, float] = {}
+
+    def visit(text: str, _cm: object, tm: list[float], _font: object, _size: object) -> None:
+        for key in ("NIP.", "Dibuat dengan postme"):
+            if text.startswith(key):
+                heights[key] = tm[5]  # from the page's bottom edge, in points
+
+    page = pypdf.PdfReader(str(path)).pages[0]
+    page.extract_text(visitor_text=visit)
+    assert len(page.images) == 2
+    assert heights["NIP."] > heights["Dibuat dengan postme"] + 10  # above, with a gap
