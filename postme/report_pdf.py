@@ -1,5 +1,6 @@
 """The one-page monthly PDF for the head of the Puskesmas and the Dinkes, in the team's
-language: key figures against last month and the same month last year, posts by
+language: key figures against last month and the same month last year, the month's
+comments from the ``Komentar`` register (or why they are unknown), posts by
 programme / format / promkes topic, greetings on health days and holidays, the top posts,
 two charts (followers and engagement per week; programme mix) and the signature block.
 
