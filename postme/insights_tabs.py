@@ -193,6 +193,18 @@ MONTH_HEADERS: dict[str, tuple[str, str]] = {
     "top_posts": ("Postingan Teratas", "Top Posts"),
     "vs_previous": ("Δ ER vs Bulan Lalu", "Δ ER vs Last Month"),
     "vs_last_year": ("Δ ER vs Tahun Lalu", "Δ ER vs Last Year"),
+    # From the Komentar register (empty with the reason in the note when it is absent).
+    "comments": ("Komentar Tercatat", "Comments Registered"),
+    "complaints": ("Keluhan", "Complaints"),
+    "needing_answer": ("Perlu Dijawab", "Needing an Answer"),
+    "answered_in_time": ("Dijawab dalam Tenggat", "Answered within Deadline"),
+    "answered_in_time_pct": ("Dijawab dalam Tenggat (%)", "Answered within Deadline (%)"),
+    "still_open": ("Menunggu (Tenggat Belum Lewat)", "Waiting (Deadline Not Passed)"),
+    "median_first_response_hours": (
+        "Median Respons Pertama (jam)",
+        "Median First Response (hours)",
+    ),
+    "comments_note": ("Catatan Komentar", "Comments Note"),
     "updated_at": ("Diperbarui", "Updated"),
 }
 
@@ -205,8 +217,16 @@ def _delta(now: float | None, then: float | None) -> Cell:
     return None if now is None or then is None else round(now - then, 2)
 
 
+def format_pairs(values: Sequence[tuple[str, int]], language: str) -> list[tuple[str, int]]:
+    """Posts by format with the format's name in ``language`` ("photo" → "Foto")."""
+    from postme.words import format_label
+
+    return [(format_label(name, language), count) for name, count in values]
+
+
 def monthly_layout(report: MonthlyReport, language: str, updated_at: dt.datetime) -> Layout:
     f = report.figures
+    c = report.comments
     values: dict[str, object] = {
         "month": f.month,
         "followers_start": f.followers_start,
@@ -223,7 +243,7 @@ def monthly_layout(report: MonthlyReport, language: str, updated_at: dt.datetime
         "days_due": f.days_due,
         "days_greeted": f.days_greeted,
         "posts_by_program": _pairs(f.posts_by_program),
-        "posts_by_format": _pairs(f.posts_by_format),
+        "posts_by_format": _pairs(format_pairs(f.posts_by_format, language)),
         "posts_by_topic": _pairs(f.posts_by_topic),
         "top_posts": "; ".join(f"{p.shortcode or p.link} ({p.interactions})" for p in f.top_posts)
         or None,
@@ -234,6 +254,14 @@ def monthly_layout(report: MonthlyReport, language: str, updated_at: dt.datetime
             f.engagement_rate_pct,
             report.last_year.engagement_rate_pct if report.last_year else None,
         ),
+        "comments": c.comments,
+        "complaints": c.complaints,
+        "needing_answer": c.needing_answer,
+        "answered_in_time": c.answered_in_time,
+        "answered_in_time_pct": c.answered_in_time_pct,
+        "still_open": c.still_open,
+        "median_first_response_hours": c.median_first_response_hours,
+        "comments_note": c.reason_text(language),
         "updated_at": updated_at,
     }
     headers = [_h(pair, language) for pair in MONTH_HEADERS.values()]

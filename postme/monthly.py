@@ -34,6 +34,15 @@ Top posts
 Comparisons
     The previous month and the same month a year before, computed the same way, shown
     only when the history has that month (a snapshot, a calendar row or a post in it).
+Comments (issue 18; :class:`CommentFigures`)
+    Counted from the ``Komentar`` register tab (which keeps every month) over the comments
+    dated in the month: ``comments`` (rows; unknown with ``keep_other_text = false``, when
+    "other" comments get no row), ``complaints`` (urgent included), ``needing_answer``
+    (complaints, urgent and questions), ``answered_in_time`` (the account's first reply by
+    the deadline), ``answered_in_time_pct`` = in time / (needing an answer − still open
+    within their deadline at the run) × 100, ``median_first_response_hours`` over the
+    answered ones. No register tab, or a register that starts after the month: every
+    figure empty, with the reason.
 """
 
 from __future__ import annotations
@@ -46,17 +55,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from postme.errors import ConfigError
-from postme.i18n import _
+from postme.i18n import _, get_language
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from postme.analysis import WeekReport
     from postme.calendar import Calendar
+    from postme.comments import RegisterEntry
     from postme.config import Settings
     from postme.healthdays import SpecialDay
     from postme.metrics import FollowerPoint
-    from postme.stores.base import Store, WritePlan
+    from postme.stores.base import Store, Tab, WritePlan
 
 OTHER_TOPIC = ("Other", "Lainnya")
 TOP_POSTS = 3
@@ -277,6 +287,119 @@ def month_figures(
     )
 
 
+# --- the comments of the month (the Komentar register) ----------------------------------------
+
+# Why the comment figures of a month are empty, as (Indonesian, English).
+COMMENT_REASONS: dict[str, tuple[str, str]] = {
+    "no_register": (
+        "tidak ada tab '{tab}' (register komentar): komentar tidak dihitung",
+        "no '{tab}' tab (the comments register): comments not counted",
+    ),
+    "not_read": (
+        "komentar tidak dibaca ([comments] enabled = false) dan tidak ada tab '{tab}'",
+        "comments are not read ([comments] enabled = false) and there is no '{tab}' tab",
+    ),
+    "before_register": (
+        "register '{tab}' dimulai {date}, sesudah bulan ini",
+        "the '{tab}' register starts on {date}, after this month",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CommentFigures:
+    """The month's comments from the register (definitions in the module docstring).
+    With ``reason`` set every count is None: unknown, not 0."""
+
+    comments: int | None
+    complaints: int | None
+    questions: int | None
+    needing_answer: int | None
+    answered_in_time: int | None
+    answered_late: int | None
+    unanswered: int | None
+    still_open: int | None  # not answered, deadline not passed at the run
+    answered_in_time_pct: float | None
+    median_first_response_hours: float | None
+    response_days: int
+    tab: str
+    reason: str | None = None  # a key of COMMENT_REASONS
+    register_starts: dt.date | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.reason is None
+
+    @property
+    def judged(self) -> int | None:
+        """Comments needing an answer whose fate is known: answered, or past the deadline
+        (the base of ``answered_in_time_pct``)."""
+        if self.needing_answer is None or self.still_open is None:
+            return None
+        return self.needing_answer - self.still_open
+
+    def reason_text(self, language: str | None = None) -> str | None:
+        """Why the figures are empty, in ``language`` (default: the run's)."""
+        from postme.words import LANGUAGES
+
+        if self.reason is None:
+            return None
+        chosen = language if language in LANGUAGES else get_language()
+        pair = COMMENT_REASONS[self.reason]
+        starts = "" if self.register_starts is None else self.register_starts.isoformat()
+        return (pair[1] if chosen == "en" else pair[0]).format(tab=self.tab, date=starts)
+
+    def to_json(self) -> dict[str, object]:
+        data = {f.name: _round(getattr(self, f.name)) for f in fields(self)}
+        data["reason_text"] = self.reason_text("en")
+        return data
+
+
+def comment_figures(
+    month: Month,
+    register: Sequence[RegisterEntry] | None,
+    settings: Settings,
+    *,
+    now: dt.datetime,
+) -> CommentFigures:
+    """The month's figures from the register rows (:func:`postme.comments_tab.read_register`);
+    ``register`` None: the tab is absent."""
+    from postme.comments import month_counts
+
+    options = settings.comments
+
+    def unknown(reason: str, starts: dt.date | None = None) -> CommentFigures:
+        nothing = (None,) * 10  # every count: unknown
+        return CommentFigures(*nothing, options.response_days, options.tab, reason, starts)
+
+    if register is None:
+        return unknown("no_register" if options.enabled else "not_read")
+    starts = min((e.created_at for e in register), default=None)
+    first_day = None if starts is None else starts.astimezone(settings.zone).date()
+    if first_day is not None and first_day > month.end:
+        return unknown("before_register", first_day)
+    counts = month_counts(register, month.year, month.month, settings.zone)
+    # An unanswered comment whose deadline is still ahead is neither in time nor late yet.
+    open_ = [e for e in register if e.answered_at is None and e.deadline > now]
+    still_open = month_counts(open_, month.year, month.month, settings.zone).needing_answer
+    judged = counts.needing_answer - still_open
+    return CommentFigures(
+        comments=counts.comments if options.keep_other_text else None,
+        complaints=counts.complaints,
+        questions=counts.questions,
+        needing_answer=counts.needing_answer,
+        answered_in_time=counts.answered_in_time,
+        answered_late=counts.answered_late,
+        unanswered=counts.unanswered,
+        still_open=still_open,
+        answered_in_time_pct=counts.answered_in_time / judged * 100 if judged > 0 else None,
+        median_first_response_hours=counts.median_first_response_hours,
+        response_days=options.response_days,
+        tab=options.tab,
+        register_starts=first_day,
+    )
+
+
 # --- the report -----------------------------------------------------------------------------------
 
 
@@ -290,11 +413,13 @@ class MonthlyReport:
     last_year: MonthFigures | None
     weeks: tuple[WeekReport, ...]  # ISO weeks touching the month, for the charts
     generated_on: dt.date
+    comments: CommentFigures  # from the Komentar register, or empty with the reason
 
     def to_json(self) -> dict[str, object]:
         return {
             "account": self.account,
             "month": self.figures.to_json(),
+            "comments": self.comments.to_json(),
             "previous_month": None if self.previous is None else self.previous.to_json(),
             "same_month_last_year": None if self.last_year is None else self.last_year.to_json(),
             "weeks": [
@@ -319,10 +444,12 @@ def build_monthly_report(
     as_of: dt.date,
     now: dt.datetime,
     special: Callable[[dt.date, dt.date], Sequence[SpecialDay]] | None = None,
+    register: Sequence[RegisterEntry] | None = None,
 ) -> MonthlyReport:
     """The month's report from data already read. ``special(start, end)`` gives the
     health days and holidays (default: the shipped list, the config's and the
-    ``holidays`` package's)."""
+    ``holidays`` package's). ``register``: the rows of the ``Komentar`` tab
+    (:func:`postme.comments_tab.read_register`); None when the tab is absent."""
     from postme.history import calendar_frame, post_frame, weekly_history
     from postme.weeks import week_of
 
@@ -358,6 +485,7 @@ def build_monthly_report(
         last_year=last_year if last_year.has_data else None,
         weeks=tuple(weeks),
         generated_on=as_of,
+        comments=comment_figures(month, register, settings, now=now),
     )
 
 
@@ -425,6 +553,7 @@ class MonthlyResult:
             _("Health days and holidays greeted: {greeted} of {due}.").format(
                 greeted=f.days_greeted, due=f.days_due
             ),
+            comments_line(self.report.comments),
         ]
         if self.dry_run:
             lines.append(_("Dry run: nothing written, no PDF made."))
@@ -454,6 +583,27 @@ class MonthlyResult:
         }
 
 
+def comments_line(c: CommentFigures) -> str:
+    """The summary's line on the month's comments (counts only: no names, no texts)."""
+    if not c.known:
+        return _("Comments: not counted, {reason}.").format(reason=c.reason_text())
+    return _(
+        "Comments: {comments} ({complaints} complaints, {questions} questions); answered "
+        "within {days} days: {in_time} of {judged} ({pct}%), {open} more still within the "
+        "deadline; median first response {hours} hours."
+    ).format(
+        comments=_text_number(c.comments),
+        complaints=c.complaints,
+        questions=c.questions,
+        days=c.response_days,
+        in_time=c.answered_in_time,
+        judged=c.judged,
+        pct=_text_number(c.answered_in_time_pct),
+        open=c.still_open,
+        hours=_text_number(c.median_first_response_hours),
+    )
+
+
 def default_pdf_path(settings: Settings, month: Month) -> Path:
     """``<output_dir>/laporan-<account>-2026-11.pdf``; output_dir relative to the config."""
     base = settings.source.parent if settings.source is not None else Path.cwd()
@@ -475,9 +625,10 @@ def read_monthly_report(
 ) -> MonthlyReport:
     """One account's month, read and computed, nothing written: what a city run calls
     per account before :func:`league_table`."""
+    from postme.comments_job import comments_request
     from postme.history import read_history
 
-    history = read_history(settings, store)
+    history = read_history(settings, store, [comments_request(settings)])
     return build_monthly_report(
         month,
         history.data.calendar,
@@ -486,7 +637,15 @@ def read_monthly_report(
         settings,
         as_of=as_of,
         now=now or dt.datetime.now(settings.zone),
+        register=_register(history.data.tab(settings.comments.tab), settings),
     )
+
+
+def _register(tab: Tab | None, settings: Settings) -> list[RegisterEntry] | None:
+    """The register's rows, None when the tab is absent (an empty tab is no rows)."""
+    from postme.comments_tab import read_register
+
+    return None if tab is None else read_register(tab, settings)
 
 
 def run_monthly(
@@ -502,6 +661,7 @@ def run_monthly(
 ) -> MonthlyResult:
     """``postme report --month``: one read, the ``Laporan Bulanan`` row of the month
     upserted, and the PDF written (not with ``dry_run``)."""
+    from postme.comments_job import comments_request
     from postme.history import read_history
     from postme.insights_tabs import plan_monthly_tab
     from postme.jobs import open_store, spreadsheet_lock
@@ -511,7 +671,7 @@ def run_monthly(
     stamp = clock_now or dt.datetime.now(settings.zone)
     with spreadsheet_lock(store):
         monthly_tab = TabRequest(title=settings.report.tab, header_row=1, required=False)
-        history = read_history(settings, store, [monthly_tab])
+        history = read_history(settings, store, [monthly_tab, comments_request(settings)])
         data = history.data
         report = build_monthly_report(
             month,
@@ -521,6 +681,7 @@ def run_monthly(
             settings,
             as_of=as_of,
             now=stamp,
+            register=_register(data.tab(settings.comments.tab), settings),
         )
         plan = WritePlan()
         plan_monthly_tab(plan, data.tab(settings.report.tab), report, settings, updated_at=stamp)

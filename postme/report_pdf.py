@@ -1,5 +1,6 @@
 """The one-page monthly PDF for the head of the Puskesmas and the Dinkes, in the team's
-language: key figures against last month and the same month last year, posts by
+language: key figures against last month and the same month last year, the month's
+comments from the ``Komentar`` register (or why they are unknown), posts by
 programme / format / promkes topic, greetings on health days and holidays, the top posts,
 two charts (followers and engagement per week; programme mix) and the signature block.
 
@@ -16,11 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from postme.insights_tabs import format_pairs
 from postme.words import month_name
 
 if TYPE_CHECKING:
     from postme.config import Settings
-    from postme.monthly import MonthFigures, MonthlyReport
+    from postme.monthly import CommentFigures, MonthFigures, MonthlyReport
 
 # (Indonesian, English)
 TEXT: dict[str, tuple[str, str]] = {
@@ -41,6 +43,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_topic": ("Per topik promkes", "By promkes topic"),
     "top": ("Postingan teratas", "Top posts"),
     "missed_days": ("Belum diucapkan", "Not greeted"),
+    "comments": ("Komentar", "Comments"),
+    "comments_counts": (
+        "{comments} komentar, {complaints} keluhan, {questions} pertanyaan · dijawab dalam "
+        "{days} hari: {in_time} dari {judged} ({pct}) · median respons pertama {hours} jam",
+        "{comments} comments, {complaints} complaints, {questions} questions · answered "
+        "within {days} days: {in_time} of {judged} ({pct}) · median first response {hours} h",
+    ),
+    "comments_open": (" · {n} menunggu, tenggat belum lewat", " · {n} waiting, deadline ahead"),
     "chart_weeks": ("Pengikut dan engagement per minggu", "Followers and engagement per week"),
     "chart_mix": ("Komposisi program", "Programme mix"),
     "share_posts": ("% postingan", "% of posts"),
@@ -58,6 +68,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "comments) / followers at posting × 100. Empty (–) = no data.",
     ),
 }
+
+
+FOOTER_HEIGHT = 16.0  # mm from the page's bottom edge to the footer's first line
+SIGNATURE_HEIGHT = 45.0  # place and date, two title lines, room to sign, name, NIP
+MIN_CHART_HEIGHT = 38.0  # below this a chart is unreadable: the page overflows instead
 
 
 def _t(key: str, language: str) -> str:
@@ -276,9 +291,11 @@ def render_monthly_pdf(
         pdf.ln()
     pdf.ln(3)
 
-    # Posts by programme, format and topic; greetings missed; top posts.
+    # The comments register's month; posts by programme, format and topic; greetings
+    # missed; top posts.
+    _line(pdf, width, _t("comments", language), comments_text(report.comments, language))
     _line(pdf, width, _t("by_program", language), _pairs(f.posts_by_program))
-    _line(pdf, width, _t("by_format", language), _pairs(f.posts_by_format))
+    _line(pdf, width, _t("by_format", language), _pairs(format_pairs(f.posts_by_format, language)))
     _line(pdf, width, _t("by_topic", language), _pairs(f.posts_by_topic))
     missed = [
         f"{', '.join(d.names)} ({d.date.day}/{d.date.month})"
@@ -295,10 +312,12 @@ def render_monthly_pdf(
     _line(pdf, width, _t("top", language), "\n".join(top) or "–")
     pdf.ln(2)
 
-    # The two charts side by side.
-    chart_width = (width - 4) / 2
-    chart_height = chart_width * 2.7 / 4.2
+    # The two charts side by side, smaller (same shape) when long lines above leave too
+    # little room for the signature block above the footer.
     top_y = pdf.get_y()
+    room = pdf.h - FOOTER_HEIGHT - SIGNATURE_HEIGHT - 6 - top_y
+    chart_height = min((width - 4) / 2 * 2.7 / 4.2, max(room, MIN_CHART_HEIGHT))
+    chart_width = chart_height * 4.2 / 2.7
     pdf.image(
         io.BytesIO(weekly_chart(report, language)),
         x=pdf.l_margin,
@@ -320,7 +339,7 @@ def render_monthly_pdf(
     # The signature block, right half.
     _signature(pdf, settings, signed_on or report.generated_on, language)
 
-    pdf.set_y(pdf.h - 16)
+    pdf.set_y(pdf.h - FOOTER_HEIGHT)
     pdf.set_font("DejaVu", "", 7)
     pdf.set_text_color(110, 110, 110)
     pdf.multi_cell(width, 3.5, _t("footer", language))
@@ -328,6 +347,25 @@ def render_monthly_pdf(
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path
+
+
+def comments_text(c: CommentFigures, language: str) -> str:
+    """The report's comments line: the counts, or "–" and why they are unknown."""
+    if not c.known:
+        return f"– ({c.reason_text(language)})"
+    text = _t("comments_counts", language).format(
+        comments=_num(c.comments),
+        complaints=_num(c.complaints),
+        questions=_num(c.questions),
+        days=c.response_days,
+        in_time=_num(c.answered_in_time),
+        judged=_num(c.judged),
+        pct=_num(c.answered_in_time_pct, " %", 0),
+        hours=_num(c.median_first_response_hours, decimals=1),
+    )
+    if c.still_open:
+        text += _t("comments_open", language).format(n=c.still_open)
+    return text
 
 
 def _growth(m: MonthFigures | None) -> str:

@@ -109,3 +109,30 @@ def month_number(word: str) -> int | None:
 def weekday_key(weekday: int) -> str:
     """The stable English key of a weekday, for machines: 0 → 'monday'."""
     return WEEKDAY_NAMES["en"][weekday].lower()
+
+
+# postme's format keys (``[formats]``) as people read them in the report and the tabs.
+FORMAT_NAMES: dict[str, dict[str, str]] = {
+    "id": {
+        "photo": "Foto",
+        "carousel": "Carousel",
+        "video": "Video",
+        "reels": "Reels",
+        "live": "Live",
+        "story": "Story",
+    },
+    "en": {
+        "photo": "Photo",
+        "carousel": "Carousel",
+        "video": "Video",
+        "reels": "Reels",
+        "live": "Live",
+        "story": "Story",
+    },
+}
+
+
+def format_label(format: str, language: str | None = None) -> str:
+    """'photo' → 'Foto' / 'Photo'; a format the team added in ``[formats]`` stays as
+    written. Default language: the run's current one."""
+    return FORMAT_NAMES[_language(language)].get(format, format)

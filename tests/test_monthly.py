@@ -317,3 +317,152 @@ def test_frames_for_a_notebook(tmp_path: Path) -> None:
     assert posts.loc["NOV20", "engagement_rate_pct"] == pytest.approx(6.0)
     assert posts["engagement_rate_pct"].isna().sum() == 1  # NOV25 has no figures: NaN, not 0
     assert history.posts.groupby("program")["interactions"].sum()["SIKAKUNG"] == 30 + 20
+
+
+# --- the month's comments, from the Komentar register -------------------------------------------
+
+# The register as postme writes it (postme.comments_tab), dates in the team's time. Deadline
+# 3 days (the default). The run is on 1 December 07:00.
+REGISTER = [
+    # id, date, category, answered at
+    ("17900000000000001", "2026-10-28 09:00", "keluhan", "2026-10-28 10:00"),  # October
+    ("17900000000000002", "2026-11-03 10:00", "keluhan", "2026-11-04 10:00"),  # 24 h: in time
+    ("17900000000000003", "2026-11-10 09:00", "keluhan", "2026-11-15 09:00"),  # 120 h: late
+    ("17900000000000004", "2026-11-20 08:00", "keluhan", ""),  # never: overdue
+    ("17900000000000005", "2026-11-25 16:00", "pertanyaan", "2026-11-25 18:00"),  # 2 h
+    ("17900000000000006", "2026-11-26 12:00", "lainnya", ""),  # thanks: needs no answer
+    ("17900000000000007", "2026-11-30 20:00", "pertanyaan", ""),  # due 3 Dec: still open
+]
+
+
+def _with_register(workbook: Path, rows: list[tuple[str, str, str, str]] = REGISTER) -> None:
+    from postme.comments_tab import comment_headers
+
+    book = openpyxl.load_workbook(workbook)
+    sheet = book.create_sheet("Komentar")
+    sheet.append(list(comment_headers("id")))
+    for comment_id, when, category, answered in rows:
+        created = dt.datetime.strptime(when, "%Y-%m-%d %H:%M")
+        deadline = (created + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+        overdue = "ya" if not answered and category != "lainnya" and deadline < "2026-12-01" else ""
+        sheet.append(
+            [
+                comment_id,
+                "https://www.instagram.com/p/NOV03/",
+                when,
+                "@warga",
+                "teks",
+                category,
+                "ya" if answered else "tidak",
+                answered,
+                "" if category == "lainnya" else deadline,
+                overdue or "tidak",
+            ]
+        )
+    book.save(workbook)
+
+
+def _config(tmp_path: Path, extra: str = "") -> Path:
+    config = tmp_path / "postme.toml"
+    config.write_text('[sheet]\npath = "planner.xlsx"\n[report]\noutput_dir = "out"\n' + extra)
+    return config
+
+
+def test_monthly_comment_figures_by_hand(tmp_path: Path) -> None:
+    workbook = _workbook(tmp_path)
+    _with_register(workbook)
+    settings = load_config(_config(tmp_path), env={})
+    result = run_monthly(
+        settings, NOVEMBER, as_of=AS_OF, clock_now=NOW, store=XlsxStore(workbook), render_pdf=False
+    )
+    c = result.report.comments
+    assert c.reason is None
+    # November: rows 2-7 (the October complaint is left out).
+    assert (c.comments, c.complaints, c.questions, c.needing_answer) == (6, 3, 2, 5)
+    assert (c.answered_in_time, c.answered_late, c.unanswered) == (2, 1, 2)
+    # The 30 November question is due on 3 December: not judged yet. 2 in time of 5 - 1.
+    assert c.still_open == 1
+    assert c.answered_in_time_pct == pytest.approx(2 / 4 * 100)
+    # First responses 24 h, 120 h, 2 h: the median is 24 h.
+    assert c.median_first_response_hours == pytest.approx(24.0)
+    assert c.register_starts == dt.date(2026, 10, 28)
+
+    tab = XlsxStore(workbook).read([TabRequest("Laporan Bulanan")])["Laporan Bulanan"]
+    assert tab is not None
+    row = dict(zip(tab.headers, tab.rows[0].values, strict=False))
+    assert row["Komentar Tercatat"] == 6 and row["Keluhan"] == 3
+    assert row["Perlu Dijawab"] == 5 and row["Dijawab dalam Tenggat"] == 2
+    assert row["Dijawab dalam Tenggat (%)"] == 50
+    assert row["Menunggu (Tenggat Belum Lewat)"] == 1
+    assert row["Median Respons Pertama (jam)"] == 24
+    assert row["Catatan Komentar"] is None
+    # Format names in the team's language, not postme's keys.
+    assert row["Postingan per Format"] == "Foto 3; Reels 1"
+
+    lines = "\n".join(result.summary_lines())
+    assert (
+        "Comments: 6 (3 complaints, 2 questions); answered within 3 days: 2 of 4 (50.00%), "
+        "1 more still within the deadline; median first response 24.00 hours."
+    ) in lines
+    assert result.to_json()["comments"]["answered_in_time_pct"] == 50.0  # type: ignore[index]
+
+    # The city run reads the register the same way.
+    from postme.monthly import read_monthly_report
+
+    again = read_monthly_report(settings, NOVEMBER, as_of=AS_OF, store=XlsxStore(workbook), now=NOW)
+    assert again.comments == c
+
+
+def test_a_month_without_the_register_tab_leaves_the_comments_empty(tmp_path: Path) -> None:
+    workbook = _workbook(tmp_path)
+    settings = load_config(_config(tmp_path), env={})
+    result = run_monthly(
+        settings, NOVEMBER, as_of=AS_OF, clock_now=NOW, store=XlsxStore(workbook), render_pdf=False
+    )
+    c = result.report.comments
+    assert c.reason == "no_register"
+    assert c.comments is None and c.answered_in_time_pct is None  # unknown, never 0
+    assert c.median_first_response_hours is None
+    tab = XlsxStore(workbook).read([TabRequest("Laporan Bulanan")])["Laporan Bulanan"]
+    assert tab is not None
+    row = dict(zip(tab.headers, tab.rows[0].values, strict=False))
+    assert row["Komentar Tercatat"] is None and row["Dijawab dalam Tenggat (%)"] is None
+    assert row["Catatan Komentar"] == (
+        "tidak ada tab 'Komentar' (register komentar): komentar tidak dihitung"
+    )
+    assert "Comments: not counted, no 'Komentar' tab (the comments register)" in "\n".join(
+        result.summary_lines()
+    )
+    assert result.to_json()["comments"]["comments"] is None  # type: ignore[index]
+
+
+def test_comment_figures_before_the_register_and_without_other_rows(tmp_path: Path) -> None:
+    from postme.comments_tab import read_register
+    from postme.monthly import comment_figures
+
+    workbook = _workbook(tmp_path)
+    _with_register(workbook)
+    tab = XlsxStore(workbook).read([TabRequest("Komentar")])["Komentar"]
+    settings = load_config(_config(tmp_path), env={})
+    register = read_register(tab, settings)
+    # September: before the register's first comment (28 October), so unknown.
+    september = comment_figures(Month(2026, 9), register, settings, now=NOW)
+    assert september.reason == "before_register" and september.complaints is None
+    assert september.reason_text("en") == (
+        "the 'Komentar' register starts on 2026-10-28, after this month"
+    )
+    # October is covered: one complaint answered in an hour.
+    october = comment_figures(Month(2026, 10), register, settings, now=NOW)
+    assert (october.complaints, october.answered_in_time, october.answered_in_time_pct) == (
+        1,
+        1,
+        100.0,
+    )
+    assert october.median_first_response_hours == pytest.approx(1.0)
+    # keep_other_text = false: "other" comments get no row, so the total is unknown.
+    quiet = load_config(_config(tmp_path, "[comments]\nkeep_other_text = false\n"), env={})
+    figures = comment_figures(NOVEMBER, read_register(tab, quiet), quiet, now=NOW)
+    assert figures.comments is None and figures.complaints == 3
+    # Comments turned off and no tab: the reason says so.
+    off = load_config(_config(tmp_path, "[comments]\nenabled = false\n"), env={})
+    assert comment_figures(NOVEMBER, None, off, now=NOW).reason == "not_read"
