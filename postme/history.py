@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from postme.i18n import _
 from postme.weeks import IsoWeek, last_complete_week
-from postme.words import weekday_name
+from postme.words import format_label, weekday_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -344,15 +344,15 @@ class BestTime:
                     n=self.best.posts,
                 )
             )
-        for label, best in (
-            (_("Best format"), self.best_format),
-            (_("Best programme"), self.best_program),
+        for label, best, name in (
+            (_("Best format"), self.best_format, format_label),
+            (_("Best programme"), self.best_program, lambda key, _language: key),
         ):
             if best is not None:
                 lines.append(
                     _("{label}: {name}, engagement {rate}% over {n} posts.").format(
                         label=label,
-                        name=best.key,
+                        name=name(best.key, language),
                         rate=_pct(best.engagement_rate_pct),
                         n=best.posts,
                     )

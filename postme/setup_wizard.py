@@ -44,6 +44,7 @@ from postme.stores.base import (
     WritePlan,
     find_title,
 )
+from postme.words import FORMAT_NAMES
 
 # Words in the title of a calendar tab, most telling first.
 CALENDAR_TAB_WORDS = ("kalender", "calendar", "planner", "jadwal", "konten", "content")
@@ -212,24 +213,7 @@ STATUS_WORDS: Mapping[str, Mapping[str, str]] = {
         "cancelled": "Cancelled",
     },
 }
-FORMAT_WORDS: Mapping[str, Mapping[str, str]] = {
-    "id": {
-        "photo": "Foto",
-        "carousel": "Carousel",
-        "video": "Video",
-        "reels": "Reels",
-        "live": "Live",
-        "story": "Story",
-    },
-    "en": {
-        "photo": "Photo",
-        "carousel": "Carousel",
-        "video": "Video",
-        "reels": "Reels",
-        "live": "Live",
-        "story": "Story",
-    },
-}
+FORMAT_WORDS: Mapping[str, Mapping[str, str]] = FORMAT_NAMES  # the one table: words.py
 
 
 class Ask(Protocol):
