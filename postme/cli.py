@@ -385,6 +385,20 @@ def collect(
     _run(debug, body, as_json=as_json, record=record)
 
 
+AllAccountsOption = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="City office: run every account (the [[accounts]] of this config, or every "
+        "*.toml in --dir) and write the roll-up.",
+    ),
+]
+AccountsDirOption = Annotated[
+    Path | None,
+    typer.Option("--dir", help="With --all: a folder of account configs (*.toml)."),
+]
+
+
 @app.command()
 def report(
     config: ConfigOption = None,
@@ -399,6 +413,8 @@ def report(
         str | None,
         typer.Option("--month", help="Month like 2026-11: the monthly tab and the PDF report."),
     ] = None,
+    all_accounts: AllAccountsOption = False,
+    accounts_dir: AccountsDirOption = None,
 ) -> None:
     """Write the weekly follower and interaction analysis into the analysis tab."""
 
@@ -407,6 +423,27 @@ def report(
         from postme.weeks import parse_week
 
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
+        if month is not None and all_accounts:
+            from postme.city import account_configs
+            from postme.city.league import run_league
+            from postme.monthly import parse_month
+
+            league = run_league(
+                ctx.settings,
+                account_configs(ctx.settings, accounts_dir),
+                parse_month(month),
+                as_of=ctx.as_of,
+                dry_run=dry_run,
+            )
+            if as_json:
+                ctx.emit_json(league.to_json())
+            else:
+                ctx.render.league(league)
+            return int(league.exit_code)
+        if all_accounts:
+            raise ConfigError(
+                _("--all goes with --month on report (for weeks: postme weekly --all).")
+            )
         if month is not None:
             from postme.monthly import parse_month, run_monthly
 
@@ -442,18 +479,8 @@ def weekly(
     from_dir: FromDirOption = None,
     meta_csv: MetaCsvOption = None,
     dry_run: DryRunOption = False,
-    all_accounts: Annotated[
-        bool,
-        typer.Option(
-            "--all",
-            help="City office: run every account (the [[accounts]] of this config, or every "
-            "*.toml in --dir) and write the roll-up.",
-        ),
-    ] = False,
-    accounts_dir: Annotated[
-        Path | None,
-        typer.Option("--dir", help="With --all: a folder of account configs (*.toml)."),
-    ] = None,
+    all_accounts: AllAccountsOption = False,
+    accounts_dir: AccountsDirOption = None,
     as_json: JsonOption = False,
     lang: LangOption = None,
     quiet: QuietOption = False,

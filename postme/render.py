@@ -258,6 +258,32 @@ class Renderer:
             else:
                 out.print("[green]✓[/green] " + _("Nothing changed in the spreadsheet."))
 
+    def league(self, result: Any) -> None:
+        """The city's monthly league table (postme.city.league)."""
+        table = Table(title=_("Monthly league {month}").format(month=result.month.label))
+        for header in (_("Rank"), _("Account"), _("ER per 1,000"), _("Posts"), _("Adherence")):
+            table.add_column(header)
+        for row in result.rows:
+            table.add_row(
+                str(row.rank),
+                escape(row.account),
+                _fmt(row.engagement_per_1000),
+                str(row.posts),
+                _fmt(row.plan_adherence_pct, "%"),
+            )
+        out.print(table)
+        for account, why in result.failed.items():
+            self.warning(_("{account}: not in the table: {why}").format(account=account, why=why))
+        if result.error:
+            self.warning(result.error)
+        elif result.written:
+            out.print(
+                "[green]✓[/green] "
+                + _("Written to {store}: tab '{tab}'.").format(
+                    store=escape(result.store_name), tab=escape(result.tab)
+                )
+            )
+
     def _plan(self, plan: Any) -> None:
         out.print(_("Dry run: nothing written. Would write:"))
         for tab in plan.new_tabs:
