@@ -61,7 +61,8 @@ def named_options(text: str, commands: set[str]) -> list[tuple[str, str | None, 
                 rest = piece
             else:
                 continue
-            words = rest.split()
+            # A shell substitution ($(date -d …)) holds another program's options.
+            words = re.sub(r"\$\([^)]*\)", "VALUE", rest).split()
             for index, word in enumerate(words):
                 if not _OPTION.fullmatch(word):
                     continue
