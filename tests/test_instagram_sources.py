@@ -7,7 +7,7 @@ import json
 import lzma
 import os
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -681,8 +681,8 @@ def test_weekly_run_on_a_meta_export_puts_each_post_on_its_planned_day_and_slot(
     for demo_link, link in renamed.items():  # an off-plan post is named by its link
         want = want.replace(demo_link, link)
     assert _weekly_outcome(result) == json.loads(want)
-    missed = [f for f in result.slots.to_json()["findings"] if f["kind"] == "missed"]
-    assert [(f["date"], f["program"]) for f in missed] == [("2026-11-20", "Obral Ketan")]
+    missed = result.slots.of_kind("missed")
+    assert [(f.date, f.program) for f in missed] == [(date(2026, 11, 20), "Obral Ketan")]
     assert result.collect is not None and result.collect.collection is not None
     notes = result.collect.collection.notes
     assert source.publish_zone is not None

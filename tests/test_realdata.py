@@ -330,9 +330,10 @@ def test_story_export_is_written_as_story_rows_with_their_figures(tmp_path: Path
     as_of = datetime(2025, 12, 5).date()
     result = run_collect(settings, source, as_of, now=datetime(2025, 12, 5, 8, tzinfo=JAKARTA))
 
-    assert result.summary.posts_new == 26
+    assert result.summary is not None and result.summary.posts_new == 26
     tab = XlsxStore(tmp_path / "planner.xlsx").read([TabRequest("Metrik Postingan")])
     found = tab["Metrik Postingan"]
+    assert found is not None
     rows = [dict(zip(found.headers, row.values, strict=False)) for row in found.rows]
     assert found.headers[-5:] == (
         "Balasan",

@@ -72,7 +72,10 @@ SHEET = "".join(
 )
 
 
-def comparable(grid: list[list[Cell]]) -> list[list[tuple[str, Cell]]]:
+ComparableGrid = list[list[tuple[str, Cell]]]
+
+
+def comparable(grid: list[list[Cell]]) -> ComparableGrid:
     """Blank text as empty, trailing empties dropped; numbers compared as numbers, bools
     and text by type too."""
     out = []
@@ -88,7 +91,7 @@ def comparable(grid: list[list[Cell]]) -> list[list[tuple[str, Cell]]]:
     return out
 
 
-def both_readers_calamine(data: bytes) -> dict[str, list[list[tuple[str, Cell]]]]:
+def both_readers_calamine(data: bytes) -> dict[str, ComparableGrid]:
     """The store's reader: calamine, with openpyxl where calamine would differ."""
     book = Workbook.open(Path("test.xlsx"), data)
     grids = reader.read_grids(
@@ -97,7 +100,7 @@ def both_readers_calamine(data: bytes) -> dict[str, list[list[tuple[str, Cell]]]
     return {title: comparable(grid) for title, grid in grids.items()}
 
 
-def both_readers(data: bytes) -> dict[str, tuple[object, object]]:
+def both_readers(data: bytes) -> dict[str, tuple[ComparableGrid, ComparableGrid]]:
     ours = both_readers_calamine(data)
     return {t: (grid, comparable(openpyxl_grid(data, t))) for t, grid in ours.items()}
 
