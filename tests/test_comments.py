@@ -325,7 +325,7 @@ def test_names_and_texts_stay_out_of_logs_notes_and_json(
     caplog.set_level(logging.DEBUG)
     result = collect_comments(settings_for(tmp_path / "p.xlsx"), folder, AS_OF, 0, now=AS_OF_NOW)
     shown = caplog.text + json.dumps(result.to_json()) + " ".join(result.notes)
-    assert result.notes
+    assert len(result.notes) == 1 and "2026-11-21_12-00-00_UTC" in result.notes[0]
     for secret in ("warga", "ibu.ani", "Obat habis", "Antre lama", "Kapan"):
         assert secret not in shown
 

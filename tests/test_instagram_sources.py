@@ -237,7 +237,7 @@ def test_missing_folder_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_naive_since_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="since must be timezone-aware"):
         JsonDirSource(BAKUNG_DIR).fetch(datetime(2026, 11, 1))
 
 
