@@ -132,8 +132,8 @@ DATES = [
 
 
 @pytest.mark.parametrize(("value", "expected"), DATES)
-def test_parse_date_reads(value: object, expected: date | None) -> None:
-    assert parse_date(value) == expected  # type: ignore[arg-type]
+def test_parse_date_reads(value: Cell | date, expected: date | None) -> None:
+    assert parse_date(value) == expected
 
 
 DATE_PROBLEMS = [
@@ -182,9 +182,9 @@ DATE_PROBLEMS = [
 
 
 @pytest.mark.parametrize(("value", "kind", "words"), DATE_PROBLEMS)
-def test_parse_date_reports(value: object, kind: str, words: str) -> None:
+def test_parse_date_reports(value: Cell | date, kind: str, words: str) -> None:
     with pytest.raises(ParseProblem) as caught:
-        parse_date(value)  # type: ignore[arg-type]
+        parse_date(value)
     assert caught.value.kind == kind
     assert words in caught.value.message
     assert str(caught.value) == caught.value.message
@@ -280,8 +280,8 @@ DATETIMES = [
 
 
 @pytest.mark.parametrize(("value", "expected"), DATETIMES)
-def test_parse_datetime_cell(value: object, expected: datetime | None) -> None:
-    assert parse_datetime_cell(value) == expected  # type: ignore[arg-type]
+def test_parse_datetime_cell(value: Cell | date, expected: datetime | None) -> None:
+    assert parse_datetime_cell(value) == expected
 
 
 def test_meta_export_is_month_first_only_when_asked() -> None:
@@ -294,9 +294,9 @@ def test_meta_export_is_month_first_only_when_asked() -> None:
 
 
 @pytest.mark.parametrize("value", ["besok", True, "31/11/2026 10:00", "x", float("nan"), -1])
-def test_parse_datetime_cell_reports(value: object) -> None:
+def test_parse_datetime_cell_reports(value: Cell | date) -> None:
     with pytest.raises(ParseProblem):
-        parse_datetime_cell(value)  # type: ignore[arg-type]
+        parse_datetime_cell(value)
 
 
 # --- times -------------------------------------------------------------------------------
@@ -352,8 +352,8 @@ TIMES = [
 
 
 @pytest.mark.parametrize(("value", "expected"), TIMES)
-def test_parse_time_reads(value: object, expected: time | None) -> None:
-    assert parse_time(value) == expected  # type: ignore[arg-type]
+def test_parse_time_reads(value: Cell | date, expected: time | None) -> None:
+    assert parse_time(value) == expected
 
 
 TIME_PROBLEMS = [
@@ -385,9 +385,9 @@ TIME_PROBLEMS = [
 
 
 @pytest.mark.parametrize(("value", "kind"), TIME_PROBLEMS)
-def test_parse_time_reports(value: object, kind: str) -> None:
+def test_parse_time_reports(value: Cell | date, kind: str) -> None:
     with pytest.raises(ParseProblem) as caught:
-        parse_time(value)  # type: ignore[arg-type]
+        parse_time(value)
     assert caught.value.kind == kind
     assert "19:" in caught.value.message  # every time message shows a time to copy
 
@@ -430,8 +430,8 @@ COUNTS = [
 
 
 @pytest.mark.parametrize(("value", "expected"), COUNTS)
-def test_parse_count_reads(value: object, expected: int | None) -> None:
-    assert parse_count(value) == expected  # type: ignore[arg-type]
+def test_parse_count_reads(value: Cell, expected: int | None) -> None:
+    assert parse_count(value) == expected
 
 
 COUNT_PROBLEMS = [
@@ -456,9 +456,9 @@ COUNT_PROBLEMS = [
 
 
 @pytest.mark.parametrize(("value", "kind"), COUNT_PROBLEMS)
-def test_parse_count_reports(value: object, kind: str) -> None:
+def test_parse_count_reports(value: Cell, kind: str) -> None:
     with pytest.raises(ParseProblem) as caught:
-        parse_count(value)  # type: ignore[arg-type]
+        parse_count(value)
     assert caught.value.kind == kind
 
 
@@ -484,8 +484,8 @@ LABELS = [
 
 
 @pytest.mark.parametrize(("value", "expected"), LABELS)
-def test_normalize_label(value: object, expected: str) -> None:
-    assert normalize_label(value) == expected  # type: ignore[arg-type]
+def test_normalize_label(value: Cell, expected: str) -> None:
+    assert normalize_label(value) == expected
 
 
 def test_fold_text_keeps_punctuation() -> None:
