@@ -33,7 +33,6 @@ from fakes.instagram import (
 from postme.comments_job import collect_comments, plan_comments
 from postme.config import Settings, settings_from_dict
 from postme.errors import ExitCode
-from postme.i18n import set_language
 from postme.instagram.base import Collection, record_from_post
 from postme.stores.base import WritePlan
 
@@ -42,13 +41,7 @@ COMMENTS_QUERY_HASH = "97b41c52301f77ce508f55e66d17620e"  # Post.get_comments() 
 AS_OF = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(autouse=True)
-def refuse_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a test tried to use the network")
-
-    monkeypatch.setattr(requests.Session, "send", refuse)
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def answer_posts(posts: dict[str, PostThreads]) -> Any:

@@ -17,20 +17,13 @@ import requests
 from fakes.instagram import BAKUNG, make_response, write_session
 
 from postme.errors import InstagramError
-from postme.i18n import set_language
 from postme.instagram.session import default_session_file, login, session_info
 
 PASSWORD = "Rahasia-Sekali-123"
 SESSIONID = "51234567890%3AsecretSESSION%3A12"
 
 
-@pytest.fixture(autouse=True)
-def refuse_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a test tried to use the network")
-
-    monkeypatch.setattr(requests.Session, "send", refuse)
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 class FakeLogin:

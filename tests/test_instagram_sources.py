@@ -27,9 +27,9 @@ from fakes.instagram import (
     write_post,
     write_profile,
 )
+from fakes.network import NetworkUsed
 
 from postme.errors import ExitCode, InputFileError
-from postme.i18n import set_language
 from postme.instagram.base import extract_hashtags, post_link
 from postme.instagram.jsondir import JsonDirSource
 from postme.instagram.meta_csv import MetaCsvSource, PublishZone
@@ -39,18 +39,7 @@ META_DIR = DATA_DIR / "meta"
 SINCE = datetime(2026, 11, 2, tzinfo=ZoneInfo("Asia/Jakarta"))  # Monday of 2026-W45
 
 
-class NetworkUsed(AssertionError):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def refuse_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise NetworkUsed("a test tried to use the network")
-
-    monkeypatch.setattr(requests.Session, "send", refuse)
-    monkeypatch.setattr(requests.Session, "request", refuse)
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 # --- folder of instaloader JSON ---------------------------------------------------------------

@@ -10,14 +10,11 @@ import lzma
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 
 from postme.errors import InputFileError
-from postme.i18n import set_language
 from postme.instagram.jsondir import JsonDirSource
 from postme.instagram.meta_csv import MetaCsvSource, PublishZone, shortcode_created_at
 
@@ -37,13 +34,7 @@ EVER = datetime(2000, 1, 1, tzinfo=UTC)
 ACCOUNT = "atu_business"
 
 
-@pytest.fixture(autouse=True)
-def english_and_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a test tried to use the network")
-
-    monkeypatch.setattr(requests.Session, "send", refuse)
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

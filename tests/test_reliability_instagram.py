@@ -44,12 +44,7 @@ Responder = Callable[[requests.PreparedRequest], Any]
 REAL_SEND = requests.Session.send
 
 
-@pytest.fixture(autouse=True)
-def refuse_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a test tried to use the network")
-
-    monkeypatch.setattr(requests.Session, "send", refuse)
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 @pytest.fixture
