@@ -14,6 +14,7 @@ import pytest
 import requests
 from fakes.instagram import (
     BAKUNG,
+    PLEASE_WAIT,
     PROFILE_DOC_ID,
     TIMELINE_DOC_ID,
     FakeInstagram,
@@ -256,13 +257,6 @@ def on_timeline(response: Any) -> Any:
         return None
 
     return fail
-
-
-PLEASE_WAIT = {
-    "message": "Please wait a few minutes before you try again.",
-    "require_login": True,
-    "status": "fail",
-}
 
 
 @pytest.mark.parametrize(
