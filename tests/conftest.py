@@ -47,3 +47,12 @@ def fresh_cli_logging() -> Iterator[None]:
 def tmp_workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``requests`` refuses to send (``fakes.network.NetworkUsed``). Modules that read
+    Instagram take it with ``pytestmark = pytest.mark.usefixtures("no_network")``."""
+    from fakes.network import refuse_network
+
+    refuse_network(monkeypatch)

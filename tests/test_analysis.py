@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -95,23 +97,41 @@ def week47_posts() -> list[PostMetric]:
     ]
 
 
-def week47(**options: object) -> WeekReport:
-    arguments: dict[str, object] = {
-        "zone": WIB,
-        "as_of": AS_OF,
-        "now": NOW,
-        "missed_rows": {6, 8},  # row 8 is next week's: not counted here
-        "errors": 2,
-        "warnings": 5,
-        "grace": GRACE,
-    }
-    arguments.update(options)
+@dataclass(frozen=True)
+class Flag:
+    """A policy finding as the week counts it (``postme.analysis.FindingLike``)."""
+
+    row: int
+    severity: str
+
+
+# The run's policy findings: 2 errors and 5 warnings on the week's rows (2–7); those on
+# rows 8 (next week) and 9 (last week) are not the week's.
+WEEK47_FINDINGS = [
+    Flag(2, "error"),
+    Flag(6, "error"),
+    *(Flag(row, "warning") for row in (3, 3, 4, 5, 7)),
+    Flag(8, "error"),
+    Flag(9, "warning"),
+]
+
+
+def week47(
+    *, missed_rows: Collection[int] | None = frozenset({6, 8}), now: dt.datetime = NOW
+) -> WeekReport:
+    """Week 47 as the weekly run sees it; by default the slot checks found rows 6 and 8
+    missed (row 8 is next week's: not counted here)."""
     return analyse_week(
         W47,
         week47_calendar(),
         week47_followers(),
         week47_posts(),
-        **arguments,  # type: ignore[arg-type]
+        zone=WIB,
+        as_of=AS_OF,
+        now=now,
+        missed_rows=missed_rows,
+        findings=WEEK47_FINDINGS,
+        grace=GRACE,
     )
 
 
@@ -175,7 +195,7 @@ def test_by_program_breakdown() -> None:
 
 def test_english_weekday_and_missed_worked_out_when_not_given() -> None:
     # Row 6 (Saturday 21 10:00, in production) is due 12:00 with the grace; NOW is past it.
-    report = week47(language="en", missed_rows=None)
+    report = week47(missed_rows=None)
     assert report.best_weekday == 4
     assert report.missed == 1
     early = week47(missed_rows=None, now=dt.datetime(2026, 11, 21, 11, 0, tzinfo=WIB))

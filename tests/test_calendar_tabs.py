@@ -134,7 +134,7 @@ def test_a_missing_optional_column_is_a_warning_a_missing_date_an_error() -> Non
     assert "verifier" not in calendar.columns
     assert len(calendar.warnings) == 1 and "'Cek Akhir'" in calendar.warnings[0]
     broken = make_settings(calendar={"columns": {"date": "Tgl Tayang"}})
-    with pytest.raises(ColumnMissing):
+    with pytest.raises(ColumnMissing, match="'Tgl Tayang'"):
         read_calendar(tab("Kalender Konten", HEADERS, []), broken)
 
 

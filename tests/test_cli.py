@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import openpyxl
 import pytest
@@ -280,10 +282,10 @@ def test_ctrl_c_during_start_up_ends_quietly_with_130(monkeypatch: pytest.Monkey
 
     real_import = builtins.__import__
 
-    def interrupted(name: str, *args: object, **kwargs: object) -> object:
+    def interrupted(name: str, *args: Any, **kwargs: Any) -> ModuleType:
         if name == "postme.cli":
             raise KeyboardInterrupt
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+        return real_import(name, *args, **kwargs)  # __import__'s own arguments, passed on
 
     monkeypatch.setattr(builtins, "__import__", interrupted)
     monkeypatch.setattr(sys, "argv", ["postme", "--help"])

@@ -4,11 +4,12 @@ and the language comes from --lang, $POSTME_LANG or the config before parsing.""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
-from test_i18n import PO_FILE
+from fakes.cli import said
+from fakes.paths import PO_FILE
 from typer.testing import CliRunner
 
 from postme.cli import app
@@ -18,18 +19,25 @@ runner = CliRunner()
 
 
 def help_texts() -> list[str]:
-    group: Any = typer.main.get_command(app)
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)  # the app has subcommands
     texts = [group.help]
     for command in group.commands.values():
         texts.append(command.help)
-        texts += [p.help for p in command.params if getattr(p, "help", None)]
-    return [t for t in texts if t]
+        # Options and Typer's arguments carry help; click's Parameter does not declare it.
+        texts += [getattr(p, "help", None) for p in command.params]
+    return [t for t in texts if isinstance(t, str) and t]
+
+
+def translated(catalog: Catalog, text: str) -> bool:
+    message = catalog.get(text)
+    return message is not None and bool(message.string)
 
 
 def test_every_help_text_has_an_indonesian_translation() -> None:
     with PO_FILE.open("rb") as f:
         catalog = read_po(f, locale="id")
-    missing = [t for t in help_texts() if not (catalog.get(t) and catalog.get(t).string)]
+    missing = [t for t in help_texts() if not translated(catalog, t)]
     assert len(help_texts()) > 30
     assert not missing, "add these help texts to postme.po (and postme.pot): " + repr(missing)
 
@@ -41,7 +49,7 @@ def test_help_speaks_the_runs_language(tmp_workdir: Path) -> None:
     assert "Check the content calendar" in english.output
     (tmp_workdir / "postme.toml").write_text("language = 'en'\n[sheet]\npath = 'x.xlsx'\n")
     from_config = runner.invoke(app, ["--help"], env={"POSTME_LANG": ""})
-    assert "collects Instagram figures" in " ".join(from_config.output.split())
+    assert "collects Instagram figures" in said(from_config)
 
 
 def test_the_language_is_known_before_parsing(tmp_path: Path) -> None:

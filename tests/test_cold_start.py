@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from fakes.paths import PO_FILE
+from platformdirs import user_cache_dir
 
 from postme import catalog_cache, holiday_table
 from postme.healthdays import special_days
@@ -25,14 +27,15 @@ def test_the_shipped_holiday_table_is_what_the_holidays_package_says(category: s
     assert table[category] == holiday_table.from_package(years, category)
 
 
-def test_special_days_read_the_table_and_fall_back_to_the_package(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    start, end = dt.date(2026, 3, 1), dt.date(2026, 4, 30)
+def test_special_days_read_the_table_and_fall_back_to_the_package() -> None:
+    table = json.loads(holiday_table.TABLE_PATH.read_text(encoding="utf-8"))
+    first = table["first_year"]
+    start, end = dt.date(first, 1, 1), dt.date(first, 12, 31)
     from_table = special_days(start, end, [], include_cuti_bersama=True)
     assert any("Idul Fitri" in day.name for day in from_table)
-    monkeypatch.setattr(holiday_table, "_table", lambda: {"first_year": 0, "last_year": -1})
-    assert special_days(start, end, [], include_cuti_bersama=True) == from_table
+    # A span starting the year before the table is asked of the package: the same days.
+    from_package = special_days(dt.date(first - 1, 12, 1), end, [], include_cuti_bersama=True)
+    assert [day for day in from_package if day.date >= start] == from_table
     far = special_days(dt.date(2040, 8, 1), dt.date(2040, 8, 31), [])  # outside the table
     assert [d.date for d in far if "Kemerdekaan" in d.name] == [dt.date(2040, 8, 17)]
 
@@ -62,17 +65,19 @@ def test_a_weekly_run_imports_neither_holidays_nor_babel_once_the_catalog_is_cac
     assert modules() == "[]"  # later runs read the compiled one
 
 
-def test_the_compiled_catalog_follows_the_po_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(catalog_cache, "_cache_dir", lambda: tmp_path / "cache")
+def test_the_compiled_catalog_follows_the_po_file(tmp_path: Path) -> None:
+    cache = Path(user_cache_dir("postme"))  # per test (the isolated_environment fixture)
     po = tmp_path / "postme.po"
     entry = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
     po.write_text(entry + 'msgid "Week"\nmsgstr "Minggu"\n', encoding="utf-8")
     assert catalog_cache.load_catalog(po, "id") == {"Week": "Minggu"}
-    (cached,) = (tmp_path / "cache").iterdir()
+    (cached,) = cache.rglob("*.json")
     assert json.loads(cached.read_text(encoding="utf-8")) == {"Week": "Minggu"}
     po.write_text(entry + 'msgid "Week"\nmsgstr "Pekan"\n', encoding="utf-8")
     assert catalog_cache.load_catalog(po, "id") == {"Week": "Pekan"}  # a new .po, a new file
-    real = ROOT / "postme" / "locale" / "id" / "LC_MESSAGES" / "postme.po"
-    assert catalog_cache.load_catalog(real, "id") == catalog_cache._parse(real.read_bytes(), "id")
+    assert len(list(cache.rglob("*.json"))) == 2
+    # The real catalog: parsed on the first load, read back whole from the cache after.
+    parsed = catalog_cache.load_catalog(PO_FILE, "id")
+    assert len(list(cache.rglob("*.json"))) == 3
+    assert catalog_cache.load_catalog(PO_FILE, "id") == parsed
+    assert parsed["Stopped by the user. Nothing was written."].startswith("Dihentikan")

@@ -33,7 +33,6 @@ from fakes.instagram import (
 from postme.comments_job import collect_comments, plan_comments
 from postme.config import Settings, settings_from_dict
 from postme.errors import ExitCode
-from postme.i18n import set_language
 from postme.instagram.base import Collection, record_from_post
 from postme.stores.base import WritePlan
 
@@ -42,13 +41,7 @@ COMMENTS_QUERY_HASH = "97b41c52301f77ce508f55e66d17620e"  # Post.get_comments() 
 AS_OF = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(autouse=True)
-def refuse_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a test tried to use the network")
-
-    monkeypatch.setattr(requests.Session, "send", refuse)
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def answer_posts(posts: dict[str, PostThreads]) -> Any:
@@ -65,13 +58,13 @@ def answer_posts(posts: dict[str, PostThreads]) -> Any:
             shortcode = json.loads(form["variables"][0])["shortcode"]
             post = posts[shortcode]
             item = media(shortcode, post.posted_at, comments=post.comment_count)
-            data = {"xdt_api__v1__media__shortcode__web_info": {"items": [item]}}
-            return make_response(request, 200, {"data": data, "status": "ok"})
+            web_info = {"xdt_api__v1__media__shortcode__web_info": {"items": [item]}}
+            return make_response(request, 200, {"data": web_info, "status": "ok"})
         if query.get("query_hash") == [COMMENTS_QUERY_HASH]:
             shortcode = json.loads(query["variables"][0])["shortcode"]
             edges = comment_edges(posts[shortcode])
-            data = {"shortcode_media": {"edge_media_to_parent_comment": edges}}
-            return make_response(request, 200, {"data": data, "status": "ok"})
+            comments = {"shortcode_media": {"edge_media_to_parent_comment": edges}}
+            return make_response(request, 200, {"data": comments, "status": "ok"})
         return None
 
     return respond
@@ -114,7 +107,8 @@ def test_live_comments_are_read_and_counted(
     assert result.complete and result.error is None
     assert len(fake.log) == 4  # per post: its metadata, then one page of comments
     assert result.collection is not None and result.collection.requests_used == 4
-    ids = {c.comment.id for c in result.assessment.comments}  # type: ignore[union-attr]
+    assert result.assessment is not None
+    ids = {c.comment.id for c in result.assessment.comments}
     assert OVERDUE_COMPLAINT.id in ids and len(ids) == 5  # spam and own comment ignored
     assert result.exit_code == ExitCode.FINDINGS
     assert result.to_json()["requests_used"] == 4

@@ -28,7 +28,15 @@ def test_example_config_is_valid_and_complete(tmp_path: Path) -> None:
         "Info Grafis",
         "Ucapan Hari Besar",
     }
-    assert settings.slots, "the example ships a posting plan"
+    # The example ships a posting plan: Monday and Thursday Nice to Know at 19:00, …
+    plan = {(slot.program, slot.days, f"{slot.time:%H:%M}") for slot in settings.slots}
+    assert plan == {
+        ("Nice to Know", (0, 3), "19:00"),
+        ("Konde Emas", (2,), "19:00"),
+        ("Obral Ketan", (4,), "15:00"),
+        ("SIKAKUNG", (1, 5), "10:00"),
+        ("Info Grafis", (6,), "08:00"),
+    }
     assert settings.tabs.calendar == "Kalender Konten"
 
 

@@ -25,6 +25,7 @@ def program_options() -> dict[str, set[str]]:
     """Command → its options; a flag that takes no value is also listed as "FLAG:--all"
     when the command has no positional argument (so ``--all DIR`` is wrong)."""
     group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)  # the app has subcommands
     options: dict[str, set[str]] = {}
     for name, command in group.commands.items():
         names = {"--help"}

@@ -315,6 +315,7 @@ def test_bad_extra_raises_config_error_naming_entry_and_key(
 
 def test_non_table_entry_is_named_by_position() -> None:
     with pytest.raises(ConfigError, match="health_days entry 2: must be a table"):
+        # A bare string where the TOML file gives a table: the wrong type is the point.
         load_health_day_rules([{"name": "Hari X", "month": 1, "day": 1}, "Hari Y"])  # type: ignore[list-item]
 
 

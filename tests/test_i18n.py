@@ -22,12 +22,11 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from fakes.paths import PACKAGE, PO_FILE
 
 from postme import i18n
 from postme.i18n import _, set_language
 
-PACKAGE = Path(i18n.__file__).resolve().parent
-PO_FILE = PACKAGE / "locale" / "id" / "LC_MESSAGES" / "postme.po"
 REFRESH = (
     "Refresh the catalog (commands at the top of tests/test_i18n.py and of postme.po): "
     "pybabel extract …, pybabel update …, then translate the empty entries."

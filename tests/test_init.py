@@ -11,6 +11,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from fakes.cli import said
+from fakes.planner import make_workbook
 from typer.testing import CliRunner
 
 from postme.cli import app
@@ -80,40 +82,12 @@ ID_ROWS = [
 ]
 
 
-def make_workbook(
-    path: Path,
-    headers: Sequence[Any],
-    rows: Sequence[Sequence[Any]] = (),
-    *,
-    tab: str = "Kalender Konten",
-    title_rows: Sequence[Sequence[Any]] = (),
-    other_tabs: Sequence[str] = (),
-) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = tab
-    for row in title_rows:
-        sheet.append(list(row))
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
-    for name in other_tabs:
-        workbook.create_sheet(name).append(["bebas"])
-    workbook.save(path)
-    return path
-
-
 def cells(path: Path, tab: str) -> list[tuple[Any, ...]]:
     workbook = openpyxl.load_workbook(path)
     try:
         return [tuple(c.value for c in row) for row in workbook[tab].iter_rows()]
     finally:
         workbook.close()
-
-
-def said(result: Any) -> str:
-    """The output with Rich's line wrapping undone."""
-    return " ".join(result.output.split())
 
 
 def mapping(matches: Any) -> dict[str, str | None]:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from fakes.cli import said
+from fakes.planner import make_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
-from test_init import make_workbook, said
 from typer.testing import CliRunner
 
 from postme.cli import app

@@ -14,6 +14,7 @@ import pytest
 import requests
 from fakes.instagram import (
     BAKUNG,
+    PLEASE_WAIT,
     PROFILE_DOC_ID,
     TIMELINE_DOC_ID,
     FakeInstagram,
@@ -25,7 +26,6 @@ from fakes.instagram import (
 )
 
 from postme.errors import ExitCode, InstagramError
-from postme.i18n import set_language
 from postme.instagram.base import translate_instaloader_error
 from postme.instagram.jsondir import JsonDirSource
 from postme.instagram.live import BoundedRateController, BudgetReached, LiveSource
@@ -36,13 +36,7 @@ NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 SETUP_REQUESTS = 3
 
 
-@pytest.fixture(autouse=True)
-def refuse_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a test tried to use the network")
-
-    monkeypatch.setattr(requests.Session, "send", refuse)
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 @pytest.fixture
@@ -263,13 +257,6 @@ def on_timeline(response: Any) -> Any:
         return None
 
     return fail
-
-
-PLEASE_WAIT = {
-    "message": "Please wait a few minutes before you try again.",
-    "require_login": True,
-    "status": "fail",
-}
 
 
 @pytest.mark.parametrize(

@@ -17,20 +17,13 @@ import requests
 from fakes.instagram import BAKUNG, make_response, write_session
 
 from postme.errors import InstagramError
-from postme.i18n import set_language
 from postme.instagram.session import default_session_file, login, session_info
 
 PASSWORD = "Rahasia-Sekali-123"
 SESSIONID = "51234567890%3AsecretSESSION%3A12"
 
 
-@pytest.fixture(autouse=True)
-def refuse_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a test tried to use the network")
-
-    monkeypatch.setattr(requests.Session, "send", refuse)
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 class FakeLogin:
@@ -84,25 +77,26 @@ class FakeLogin:
         return response
 
 
-def asked(value: str) -> Any:
-    calls: list[str] = []
+class Asked:
+    """A prompt that answers ``value`` and records that it was asked."""
 
-    def prompt() -> str:
-        calls.append("asked")
-        return value
+    def __init__(self, value: str) -> None:
+        self.value = value
+        self.calls: list[str] = []
 
-    prompt.calls = calls  # type: ignore[attr-defined]
-    return prompt
+    def __call__(self) -> str:
+        self.calls.append("asked")
+        return self.value
 
 
 def test_login_saves_a_private_session_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     FakeLogin({"authenticated": True, "user": True, "status": "ok"}).install(monkeypatch)
-    code = asked("000000")
+    code = Asked("000000")
     target = tmp_path / "sessions" / "session-puskesmas.bakung"
 
-    path = login("@Puskesmas.Bakung", asked(PASSWORD), code, target)
+    path = login("@Puskesmas.Bakung", Asked(PASSWORD), code, target)
 
     assert path == target
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -123,7 +117,7 @@ def test_login_with_two_factor_code(monkeypatch: pytest.MonkeyPatch, tmp_path: P
         "status": "fail",
     }
     fake = FakeLogin(answer).install(monkeypatch)
-    path = login(BAKUNG, asked(PASSWORD), asked(" 123 456 "), tmp_path / "s")
+    path = login(BAKUNG, Asked(PASSWORD), Asked(" 123 456 "), tmp_path / "s")
     assert fake.codes == ["123456"]
     with path.open("rb") as handle:
         assert pickle.load(handle)["sessionid"] == SESSIONID
@@ -163,7 +157,7 @@ def test_login_failures_are_plain_and_secret_free(
 ) -> None:
     FakeLogin(answer, two_factor_ok).install(monkeypatch)
     with pytest.raises(InstagramError) as caught:
-        login(BAKUNG, asked(PASSWORD), asked("111111"), tmp_path / "s")
+        login(BAKUNG, Asked(PASSWORD), Asked("111111"), tmp_path / "s")
     assert expected in str(caught.value)
     assert PASSWORD not in str(caught.value)
     assert not (tmp_path / "s").exists()
@@ -175,7 +169,7 @@ def test_login_without_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(requests.Session, "send", offline)
     with pytest.raises(InstagramError, match="no network"):
-        login(BAKUNG, asked(PASSWORD), asked("1"), tmp_path / "s")
+        login(BAKUNG, Asked(PASSWORD), Asked("1"), tmp_path / "s")
 
 
 def test_session_info_without_network(tmp_path: Path) -> None:
@@ -200,7 +194,7 @@ def test_session_file_content_is_only_cookies(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     FakeLogin({"authenticated": True, "user": True, "status": "ok"}).install(monkeypatch)
-    path = login(BAKUNG, asked(PASSWORD), asked("0"), tmp_path / "s")
+    path = login(BAKUNG, Asked(PASSWORD), Asked("0"), tmp_path / "s")
     raw = path.read_bytes()
     assert PASSWORD.encode() not in raw
     assert json.dumps(PASSWORD).encode() not in raw

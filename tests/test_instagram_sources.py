@@ -7,7 +7,7 @@ import json
 import lzma
 import os
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,9 +27,9 @@ from fakes.instagram import (
     write_post,
     write_profile,
 )
+from fakes.network import NetworkUsed
 
 from postme.errors import ExitCode, InputFileError
-from postme.i18n import set_language
 from postme.instagram.base import extract_hashtags, post_link
 from postme.instagram.jsondir import JsonDirSource
 from postme.instagram.meta_csv import MetaCsvSource, PublishZone
@@ -39,18 +39,7 @@ META_DIR = DATA_DIR / "meta"
 SINCE = datetime(2026, 11, 2, tzinfo=ZoneInfo("Asia/Jakarta"))  # Monday of 2026-W45
 
 
-class NetworkUsed(AssertionError):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def refuse_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise NetworkUsed("a test tried to use the network")
-
-    monkeypatch.setattr(requests.Session, "send", refuse)
-    monkeypatch.setattr(requests.Session, "request", refuse)
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 # --- folder of instaloader JSON ---------------------------------------------------------------
@@ -237,7 +226,7 @@ def test_missing_folder_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_naive_since_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="since must be timezone-aware"):
         JsonDirSource(BAKUNG_DIR).fetch(datetime(2026, 11, 1))
 
 
@@ -681,8 +670,8 @@ def test_weekly_run_on_a_meta_export_puts_each_post_on_its_planned_day_and_slot(
     for demo_link, link in renamed.items():  # an off-plan post is named by its link
         want = want.replace(demo_link, link)
     assert _weekly_outcome(result) == json.loads(want)
-    missed = [f for f in result.slots.to_json()["findings"] if f["kind"] == "missed"]
-    assert [(f["date"], f["program"]) for f in missed] == [("2026-11-20", "Obral Ketan")]
+    missed = result.slots.of_kind("missed")
+    assert [(f.date, f.program) for f in missed] == [(date(2026, 11, 20), "Obral Ketan")]
     assert result.collect is not None and result.collect.collection is not None
     notes = result.collect.collection.notes
     assert source.publish_zone is not None

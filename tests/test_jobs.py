@@ -115,7 +115,7 @@ def test_the_clock_rule_judges_a_row_due_today_only_on_a_real_today() -> None:
     data = read_sheet(MemoryStore(grid), SETTINGS, week_requests(SETTINGS))
     week = IsoWeek(2026, 48)
     real = run_clock(WIB, None, real_now=dt.datetime(2026, 11, 26, 20, 0, tzinfo=WIB))
-    assert real.as_of == thursday and real.now is not None
+    assert real.as_of == thursday and real.now == dt.datetime(2026, 11, 26, 20, 0, tzinfo=WIB)
     rerun = run_clock(WIB, thursday, real_now=dt.datetime(2026, 12, 1, 9, 0, tzinfo=WIB))
     assert rerun.now is None and rerun.stamp.date() == dt.date(2026, 12, 1)
 

@@ -118,7 +118,7 @@ def test_lock_held_by_another_process(store: Store) -> None:
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "locked"
-        with pytest.raises(LockBusy):
+        with pytest.raises(LockBusy, match="Another postme run is still working on"):
             with spreadsheet_lock(store, wait_seconds=0.2):
                 pass
     finally:
@@ -226,7 +226,7 @@ def test_lock_is_keyed_by_the_document_not_the_path_typed(
     linked = open_store(demo_settings({"backend": "xlsx", "path": str(link)}))
     with Holder(open_store(settings)):
         for other in (relative, linked):
-            with pytest.raises(LockBusy):
+            with pytest.raises(LockBusy, match="Another postme run is still working on"):
                 with spreadsheet_lock(other, wait_seconds=0):
                     pytest.fail("one workbook, two runs")
 

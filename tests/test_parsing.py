@@ -132,8 +132,8 @@ DATES = [
 
 
 @pytest.mark.parametrize(("value", "expected"), DATES)
-def test_parse_date_reads(value: object, expected: date | None) -> None:
-    assert parse_date(value) == expected  # type: ignore[arg-type]
+def test_parse_date_reads(value: Cell | date, expected: date | None) -> None:
+    assert parse_date(value) == expected
 
 
 DATE_PROBLEMS = [
@@ -182,9 +182,9 @@ DATE_PROBLEMS = [
 
 
 @pytest.mark.parametrize(("value", "kind", "words"), DATE_PROBLEMS)
-def test_parse_date_reports(value: object, kind: str, words: str) -> None:
+def test_parse_date_reports(value: Cell | date, kind: str, words: str) -> None:
     with pytest.raises(ParseProblem) as caught:
-        parse_date(value)  # type: ignore[arg-type]
+        parse_date(value)
     assert caught.value.kind == kind
     assert words in caught.value.message
     assert str(caught.value) == caught.value.message
@@ -280,8 +280,8 @@ DATETIMES = [
 
 
 @pytest.mark.parametrize(("value", "expected"), DATETIMES)
-def test_parse_datetime_cell(value: object, expected: datetime | None) -> None:
-    assert parse_datetime_cell(value) == expected  # type: ignore[arg-type]
+def test_parse_datetime_cell(value: Cell | date, expected: datetime | None) -> None:
+    assert parse_datetime_cell(value) == expected
 
 
 def test_meta_export_is_month_first_only_when_asked() -> None:
@@ -294,9 +294,9 @@ def test_meta_export_is_month_first_only_when_asked() -> None:
 
 
 @pytest.mark.parametrize("value", ["besok", True, "31/11/2026 10:00", "x", float("nan"), -1])
-def test_parse_datetime_cell_reports(value: object) -> None:
+def test_parse_datetime_cell_reports(value: Cell | date) -> None:
     with pytest.raises(ParseProblem):
-        parse_datetime_cell(value)  # type: ignore[arg-type]
+        parse_datetime_cell(value)
 
 
 # --- times -------------------------------------------------------------------------------
@@ -352,8 +352,8 @@ TIMES = [
 
 
 @pytest.mark.parametrize(("value", "expected"), TIMES)
-def test_parse_time_reads(value: object, expected: time | None) -> None:
-    assert parse_time(value) == expected  # type: ignore[arg-type]
+def test_parse_time_reads(value: Cell | date, expected: time | None) -> None:
+    assert parse_time(value) == expected
 
 
 TIME_PROBLEMS = [
@@ -385,9 +385,9 @@ TIME_PROBLEMS = [
 
 
 @pytest.mark.parametrize(("value", "kind"), TIME_PROBLEMS)
-def test_parse_time_reports(value: object, kind: str) -> None:
+def test_parse_time_reports(value: Cell | date, kind: str) -> None:
     with pytest.raises(ParseProblem) as caught:
-        parse_time(value)  # type: ignore[arg-type]
+        parse_time(value)
     assert caught.value.kind == kind
     assert "19:" in caught.value.message  # every time message shows a time to copy
 
@@ -430,8 +430,8 @@ COUNTS = [
 
 
 @pytest.mark.parametrize(("value", "expected"), COUNTS)
-def test_parse_count_reads(value: object, expected: int | None) -> None:
-    assert parse_count(value) == expected  # type: ignore[arg-type]
+def test_parse_count_reads(value: Cell, expected: int | None) -> None:
+    assert parse_count(value) == expected
 
 
 COUNT_PROBLEMS = [
@@ -456,9 +456,9 @@ COUNT_PROBLEMS = [
 
 
 @pytest.mark.parametrize(("value", "kind"), COUNT_PROBLEMS)
-def test_parse_count_reports(value: object, kind: str) -> None:
+def test_parse_count_reports(value: Cell, kind: str) -> None:
     with pytest.raises(ParseProblem) as caught:
-        parse_count(value)  # type: ignore[arg-type]
+        parse_count(value)
     assert caught.value.kind == kind
 
 
@@ -484,8 +484,8 @@ LABELS = [
 
 
 @pytest.mark.parametrize(("value", "expected"), LABELS)
-def test_normalize_label(value: object, expected: str) -> None:
-    assert normalize_label(value) == expected  # type: ignore[arg-type]
+def test_normalize_label(value: Cell, expected: str) -> None:
+    assert normalize_label(value) == expected
 
 
 def test_fold_text_keeps_punctuation() -> None:
@@ -566,9 +566,9 @@ def test_serial_round_trip() -> None:
     moment = datetime(2026, 11, 16, 19, 7, 31)
     assert serial_to_datetime(date_to_serial(moment)) == moment
     assert serial_to_date(0) == date(1899, 12, 30)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a serial day number: nan"):
         serial_to_date(float("nan"))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="serial day number out of range"):
         serial_to_date(1e12)
 
 
@@ -633,8 +633,9 @@ def test_arbitrary_values_give_a_result_or_a_parse_problem(value: object) -> Non
         else:
             assert _valid(result)
     if isinstance(value, str):
-        assert isinstance(fold_text(value), str)
-        assert isinstance(contains_phrase(value, "ampuh"), bool)
+        folded = fold_text(value)
+        assert fold_text(folded) == folded  # folding twice changes nothing more
+        assert contains_phrase(value, "ampuh") == contains_phrase(folded, "ampuh")
         assert all(tag.startswith("#") for tag in extract_hashtags(value))
         assert all(name.startswith("@") for name in extract_mentions(value))
     if isinstance(value, float) and math.isfinite(value) and 1 <= value < 2958466:

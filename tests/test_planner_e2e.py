@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from fakes.cli import said
 from typer.testing import CliRunner
 
 from postme.cli import app
@@ -249,7 +250,7 @@ def test_a_renamed_column_and_a_missing_tab_degrade_and_say_why(tmp_workdir: Pat
     assert "'Cek Akhir' (verifier) not found" in result.stderr
 
     shown = runner.invoke(app, args)
-    assert "tab 'Data Followers' is not in the spreadsheet" in " ".join(shown.output.split())
+    assert "tab 'Data Followers' is not in the spreadsheet" in said(shown)
 
 
 def test_a_week_before_the_first_snapshot_says_so(tmp_workdir: Path) -> None:

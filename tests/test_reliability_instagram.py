@@ -19,6 +19,7 @@ import requests
 from fakes.demo import Demo, XlsxDemo
 from fakes.instagram import (
     BAKUNG,
+    PLEASE_WAIT,
     PROFILE_DOC_ID,
     TIMELINE_DOC_ID,
     FakeInstagram,
@@ -44,12 +45,7 @@ Responder = Callable[[requests.PreparedRequest], Any]
 REAL_SEND = requests.Session.send
 
 
-@pytest.fixture(autouse=True)
-def refuse_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a test tried to use the network")
-
-    monkeypatch.setattr(requests.Session, "send", refuse)
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 @pytest.fixture
@@ -76,11 +72,6 @@ def query(doc_id: str, status: int, body: Any) -> Responder:
     return fail
 
 
-PLEASE_WAIT = {
-    "message": "Please wait a few minutes before you try again.",
-    "require_login": True,
-    "status": "fail",
-}
 LOGIN_REQUIRED = {"message": "login_required", "require_login": True, "status": "fail"}
 CHECKPOINT = {"message": "checkpoint_required", "status": "fail"}
 LOGIN_REDIRECT = {"location": "https://www.instagram.com/accounts/login/"}

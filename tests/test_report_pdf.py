@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fakes.calendar import make_settings
-from test_monthly import NOVEMBER, NOW, _report, _with_register, _workbook
+from fakes.monthly import NOVEMBER, NOW, add_register, november_report, november_workbook
 
 from postme.comments_tab import read_register
 from postme.monthly import MonthlyReport, comment_figures
@@ -32,16 +32,15 @@ SETTINGS = make_settings(
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "laporan.pdf"
-    return render_monthly_pdf(_report(), SETTINGS, path)  # type: ignore[arg-type]
+    return render_monthly_pdf(november_report(), SETTINGS, path)
 
 
 def _report_with_register(folder: Path) -> MonthlyReport:
-    """The month of test_monthly, with its Komentar register read back from a workbook."""
-    workbook = _workbook(folder)
-    _with_register(workbook)
+    """The month of fakes.monthly, with its Komentar register read back from a workbook."""
+    workbook = november_workbook(folder)
+    add_register(workbook)
     tab = XlsxStore(workbook).read([TabRequest("Komentar")])["Komentar"]
-    report = _report()
-    assert isinstance(report, MonthlyReport)
+    report = november_report()
     comments = comment_figures(NOVEMBER, read_register(tab, SETTINGS), SETTINGS, now=NOW)
     return replace(report, comments=comments)
 
@@ -96,8 +95,8 @@ def test_the_pdf_opens_with_one_page_two_charts_and_the_signature(pdf: Path) -> 
 
 
 def test_the_charts_are_images_with_content() -> None:
-    report = _report()
-    for png in (weekly_chart(report, "id"), mix_chart(report.figures, "en")):  # type: ignore[attr-defined]
+    report = november_report()
+    for png in (weekly_chart(report, "id"), mix_chart(report.figures, "en")):
         assert png.startswith(b"\x89PNG")
         assert len(png) > 10_000  # axes, bars and labels, not an empty canvas
 

@@ -55,7 +55,9 @@ def test_readme_and_example_config_name_every_rule() -> None:
 
 
 def test_names_shown_to_people() -> None:
-    assert get_rule("bad-link") is not None
+    rule = get_rule("bad-link")
+    assert rule is not None and rule.id == "bad-link"
+    assert get_rule("no-such-rule") is None
     assert rule_name("bad-link", "id") == "Link bukan postingan Instagram"
     assert rule_name("bad-link", "en") == "Not a post link"
     set_language("id")

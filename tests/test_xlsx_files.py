@@ -20,7 +20,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from postme.errors import ExitCode, LockBusy, SheetError, WorkbookBusy, WorkbookChanged
+from postme.errors import (
+    ExitCode,
+    LockBusy,
+    SheetError,
+    TabMissing,
+    WorkbookBusy,
+    WorkbookChanged,
+)
 from postme.stores.base import RangeWrite, TabRequest, WritePlan
 from postme.stores.cells import EXCEL_CELL_LIMIT, TRUNCATION_MARKER
 from postme.stores.xlsx import XlsxStore
@@ -308,7 +315,7 @@ def test_old_temporaries_of_another_machine_are_removed(tmp_path: Path) -> None:
 def test_a_failed_write_removes_its_temporary_and_keeps_the_file(tmp_path: Path) -> None:
     path = workbook(tmp_path / "p.xlsx")
     before = path.read_bytes()
-    with pytest.raises(SheetError):
+    with pytest.raises(TabMissing, match="'Tidak Ada'"):
         XlsxStore(path).write(WritePlan(writes=[RangeWrite("Tidak Ada", 1, 1, (("x",),))]))
     assert path.read_bytes() == before
     assert temporaries(tmp_path) == []

@@ -81,7 +81,7 @@ def test_failed_write_leaves_the_file_as_it_was(tmp_path: Path) -> None:
             RangeWrite("Tab yang hilang", 2, 1, (("x",),)),
         ]
     )
-    with pytest.raises(TabMissing):
+    with pytest.raises(TabMissing, match="'Tab yang hilang'"):
         XlsxStore(path).write(plan)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".postme-")] == []

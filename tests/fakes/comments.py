@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import zlib
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -120,9 +121,9 @@ def write_post_with_comments(folder: Path, post: PostThreads) -> Path:
     base = folder / f"{post.posted_at:%Y-%m-%d_%H-%M-%S}_UTC"
     instaloader.save_structure_to_file(structure, str(base) + ".json")
     loader = instaloader.Instaloader(quiet=True)
-    loader.context.quiet = True
-    loader.update_comments(str(base), structure)
-    loader.close()
+    with closing(loader):  # instaloader's close() is unannotated; closing() calls it for us
+        loader.context.quiet = True
+        loader.update_comments(str(base), structure)
     return Path(str(base) + "_comments.json")
 
 

@@ -386,6 +386,13 @@ START_PAGE = (
     '["LSD",[],{"token":"lsd-token"}]{"IG_USER_EIMU":"987654"}</script></html>'
 )
 
+# Instagram's answer (with HTTP 401) when it throttles an account.
+PLEASE_WAIT = {
+    "message": "Please wait a few minutes before you try again.",
+    "require_login": True,
+    "status": "fail",
+}
+
 Responder = Callable[[requests.PreparedRequest], requests.Response | BaseException | None]
 
 
