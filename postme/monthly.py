@@ -194,15 +194,17 @@ def month_figures(
     health days and holidays (:func:`postme.healthdays.special_days`) around the month."""
     import pandas as pd
 
-    from postme.analysis import _at_boundary
+    from postme.analysis import followers_at_boundary
 
     start, end = month.start, min(month.end, as_of)
     points = sorted(
         (p for p in followers if p.followers is not None and p.date <= as_of),
         key=lambda p: (p.date, p.row),
     )
-    followers_start = _at_boundary(points, month.start)
-    followers_end = _at_boundary(points, month.shift(1).start) if as_of >= month.end else None
+    followers_start = followers_at_boundary(points, month.start)
+    followers_end = (
+        followers_at_boundary(points, month.shift(1).start) if as_of >= month.end else None
+    )
     growth = growth_pct = None
     if followers_start is not None and followers_end is not None:
         growth = followers_end - followers_start

@@ -12,6 +12,7 @@ from fakes.calendar import make_calendar, make_settings
 from postme.analysis import ProgramStats, WeekReport, analyse_week
 from postme.calendar import Calendar
 from postme.metrics import FollowerPoint, PostMetric
+from postme.policy import Finding
 from postme.stores.base import Tab, TabRequest, WritePlan
 from postme.tabs.by_program import program_rows
 from postme.tabs.report import plan_report_writes
@@ -95,14 +96,23 @@ def week47_posts() -> list[PostMetric]:
     ]
 
 
+def week47_findings() -> list[Finding]:
+    """2 errors and 5 warnings on the week's rows; one more on row 8 (next week's)."""
+    severities = [(2, "error"), (3, "error"), (8, "error")] + [
+        (r, "warning") for r in (2, 3, 4, 5, 6)
+    ]
+    return [
+        Finding("bad-link", severity, row, "", "link", None, "") for row, severity in severities
+    ]
+
+
 def week47(**options: object) -> WeekReport:
     arguments: dict[str, object] = {
         "zone": WIB,
         "as_of": AS_OF,
         "now": NOW,
         "missed_rows": {6, 8},  # row 8 is next week's: not counted here
-        "errors": 2,
-        "warnings": 5,
+        "findings": week47_findings(),
         "grace": GRACE,
     }
     arguments.update(options)
@@ -173,9 +183,9 @@ def test_by_program_breakdown() -> None:
     )
 
 
-def test_english_weekday_and_missed_worked_out_when_not_given() -> None:
+def test_weekday_kept_as_a_number_and_missed_worked_out_when_not_given() -> None:
     # Row 6 (Saturday 21 10:00, in production) is due 12:00 with the grace; NOW is past it.
-    report = week47(language="en", missed_rows=None)
+    report = week47(missed_rows=None)
     assert report.best_weekday == 4
     assert report.missed == 1
     early = week47(missed_rows=None, now=dt.datetime(2026, 11, 21, 11, 0, tzinfo=WIB))

@@ -154,10 +154,8 @@ def test_whole_calendars_never_crash_and_every_bad_cell_is_named(
         as_of=as_of,
         now=CLOCK,
         missed_rows=slots.missed_rows,
-        errors=result.errors,
-        warnings=result.warnings,
+        findings=result.findings,
         grace=dt.timedelta(minutes=SETTINGS.schedule.grace_minutes),
-        language="en",
     )
     json.dumps([result.to_json(), slots.to_json(), report.to_json()], default=str)
 

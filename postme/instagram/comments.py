@@ -258,39 +258,28 @@ class LiveComments:
 
     def fetch(self, posts: Iterable[PostRecord]) -> CommentsCollection:
         from postme.instagram.live import (
-            _FETCH_FAILURES,
-            BoundedRateController,
+            FETCH_FAILURES,
             BudgetReached,
-            LiveSource,
             default_loader_factory,
+            load_session,
+            open_bounded_loader,
         )
+        from postme.instagram.session import default_session_file
 
         wanted = [p for p in posts if p.comments != 0]
-        controllers: list[BoundedRateController] = []
-
-        def make_controller(context: instaloader.InstaloaderContext) -> BoundedRateController:
-            controller = BoundedRateController(
-                context,
-                budget=self.request_budget,
-                max_wait_seconds=self.max_wait_seconds,
-                sleep=self._sleep,
-            )
-            controllers.append(controller)
-            return controller
-
-        factory = self._loader_factory or default_loader_factory
-        loader = factory(make_controller)
-        if not controllers:
-            raise TypeError("loader_factory must pass the rate controller to Instaloader")
-        controller = controllers[-1]
-        # The one session loader of the live source (missing file, permissions, corrupt).
-        session = LiveSource(self.username, self.session_file, 1, self.max_wait_seconds)
+        loader, controller = open_bounded_loader(
+            self._loader_factory or default_loader_factory,
+            self.request_budget,
+            self.max_wait_seconds,
+            self._sleep,
+        )
+        session_file = self.session_file or default_session_file(self.username)
         found: dict[str, CommentRecord] = {}
         posts_read = 0
         complete = True
         notes: list[str] = []
         try:
-            notes.extend(session._load_session(loader))
+            notes.extend(load_session(loader, self.username, session_file))
             for post in wanted:
                 item = instaloader.Post.from_shortcode(loader.context, post.shortcode)
                 for comment in item.get_comments():
@@ -306,7 +295,7 @@ class LiveComments:
                     "on the next run."
                 ).format(count=stop.used, read=posts_read, total=len(wanted))
             )
-        except _FETCH_FAILURES as err:
+        except FETCH_FAILURES as err:
             error = translate_instaloader_error(err, username=self.username)
             if not found and posts_read == 0:
                 raise error from err

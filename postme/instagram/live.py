@@ -50,7 +50,7 @@ LoaderFactory = Callable[[RateControllerFactory], instaloader.Instaloader]
 # What a failure part way can look like: instaloader's exceptions, the checkpoint abort
 # (not an InstaloaderException), raw requests errors, our own bounded-wait error, and an
 # answer whose shape instaloader did not expect.
-_FETCH_FAILURES: tuple[type[BaseException], ...] = (
+FETCH_FAILURES: tuple[type[BaseException], ...] = (
     instaloader.exceptions.InstaloaderException,
     instaloader.exceptions.AbortDownloadException,
     requests.exceptions.RequestException,
@@ -107,6 +107,62 @@ class BoundedRateController(instaloader.RateController):
 def default_loader_factory(rate_controller: RateControllerFactory) -> instaloader.Instaloader:
     """An ``Instaloader`` that downloads nothing, prints nothing on stdout and times out."""
     return quiet_loader(max_connection_attempts=3, rate_controller=rate_controller)
+
+
+def open_bounded_loader(
+    factory: LoaderFactory,
+    budget: int,
+    max_wait_seconds: float,
+    sleep: Callable[[float], None],
+) -> tuple[instaloader.Instaloader, BoundedRateController]:
+    """A loader from ``factory`` and the one rate controller it was given (counting the
+    requests against ``budget``)."""
+    controllers: list[BoundedRateController] = []
+
+    def make_controller(context: instaloader.InstaloaderContext) -> BoundedRateController:
+        controller = BoundedRateController(
+            context, budget=budget, max_wait_seconds=max_wait_seconds, sleep=sleep
+        )
+        controllers.append(controller)
+        return controller
+
+    loader = factory(make_controller)
+    if not controllers:
+        raise TypeError("loader_factory must pass the rate controller to Instaloader")
+    return loader, controllers[-1]
+
+
+def load_session(loader: instaloader.Instaloader, username: str, path: Path) -> list[str]:
+    """Load the saved session file into ``loader``; the notes to show (a file others can
+    read). Raises ``InstagramError`` when the file is missing, unreadable or corrupt."""
+    if not path.exists():
+        raise InstagramError(
+            _(
+                "No saved Instagram session for {user} (looked for {path}). Run `postme "
+                "login {user}` once by hand; scheduled runs only load that session and "
+                "never log in."
+            ).format(user=username, path=path)
+        )
+    notes: list[str] = []
+    if os.name != "nt" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        notes.append(
+            _(
+                "The session file {path} can be read by other users of this computer; "
+                "run `chmod 600 {path}`."
+            ).format(path=path)
+        )
+    try:
+        loader.load_session_from_file(username, str(path))
+    except OSError as err:
+        raise InstagramError(
+            _("Could not read the Instagram session file {path}: {detail}.").format(
+                path=path, detail=err.strerror or type(err).__name__
+            )
+        ) from err
+    except Exception as err:  # unpickling can fail in many ways; never show the content
+        raise corrupt_session_error(path, username) from err
+    register_secrets(*_cookie_values(loader))
+    return notes
 
 
 def _cookie_values(loader: instaloader.Instaloader) -> list[str]:
@@ -171,58 +227,14 @@ class LiveSource:
     def fetch(self, since: datetime, progress: Callable[[int], None] | None = None) -> Collection:
         if since.tzinfo is None:
             raise ValueError("since must be timezone-aware")
-        controllers: list[BoundedRateController] = []
-
-        def make_controller(context: instaloader.InstaloaderContext) -> BoundedRateController:
-            controller = BoundedRateController(
-                context,
-                budget=self.request_budget,
-                max_wait_seconds=self.max_wait_seconds,
-                sleep=self._sleep,
-            )
-            controllers.append(controller)
-            return controller
-
-        loader = self._loader_factory(make_controller)
-        if not controllers:
-            raise TypeError("loader_factory must pass the rate controller to Instaloader")
-        controller = controllers[-1]
+        loader, controller = open_bounded_loader(
+            self._loader_factory, self.request_budget, self.max_wait_seconds, self._sleep
+        )
         try:
-            notes = self._load_session(loader)
+            notes = load_session(loader, self.username, self.session_file)
             return self._walk(loader, controller, since, progress, notes)
         finally:
             loader.close()  # type: ignore[no-untyped-call]
-
-    def _load_session(self, loader: instaloader.Instaloader) -> list[str]:
-        path = self.session_file
-        if not path.exists():
-            raise InstagramError(
-                _(
-                    "No saved Instagram session for {user} (looked for {path}). Run `postme "
-                    "login {user}` once by hand; scheduled runs only load that session and "
-                    "never log in."
-                ).format(user=self.username, path=path)
-            )
-        notes: list[str] = []
-        if os.name != "nt" and stat.S_IMODE(path.stat().st_mode) & 0o077:
-            notes.append(
-                _(
-                    "The session file {path} can be read by other users of this computer; "
-                    "run `chmod 600 {path}`."
-                ).format(path=path)
-            )
-        try:
-            loader.load_session_from_file(self.username, str(path))
-        except OSError as err:
-            raise InstagramError(
-                _("Could not read the Instagram session file {path}: {detail}.").format(
-                    path=path, detail=err.strerror or type(err).__name__
-                )
-            ) from err
-        except Exception as err:  # unpickling can fail in many ways; never show the content
-            raise corrupt_session_error(path, self.username) from err
-        register_secrets(*_cookie_values(loader))
-        return notes
 
     def _walk(
         self,
@@ -271,7 +283,7 @@ class LiveSource:
                     "again later for the rest."
                 ).format(count=stop.used)
             )
-        except _FETCH_FAILURES as err:
+        except FETCH_FAILURES as err:
             error = translate_instaloader_error(err, username=self.username)
             if account is None:
                 raise error from err
