@@ -1,5 +1,6 @@
-"""The weekly analysis (SPEC §6): tables in, a :class:`WeekReport` out, and the rows it
-becomes in the tool-owned ``Analisis Mingguan`` and ``Analisis Program`` tabs.
+"""The weekly analysis (README "Definitions", the field table): tables in, a
+:class:`WeekReport` out, and the rows it becomes in the tool-owned ``Analisis Mingguan``
+and ``Analisis Program`` tabs.
 
 Definitions (the README repeats them for the team). Everything is judged in the team's
 timezone; a week is an ISO week, Monday to Sunday.
@@ -109,7 +110,8 @@ class ProgramStats:
 
 @dataclass(frozen=True)
 class WeekReport:
-    """One ISO week, every field of SPEC §6 (definitions in the module docstring)."""
+    """One ISO week, every field of the README "Definitions" table (definitions in the
+    module docstring)."""
 
     week: str  # "2026-W47"
     start: dt.date

@@ -1,4 +1,4 @@
-"""Pure parsers for the values people type into the planner (SPEC §3, messy values).
+"""Pure parsers for the values people type into the planner (README "Your own spreadsheet").
 
 Cells arrive as ``str``, ``int``, ``float``, ``bool`` or ``None`` (see
 :mod:`postme.stores.base`); date cells are serial day counts from 1899-12-30 with the

@@ -1,11 +1,12 @@
-"""The content policy (SPEC §4): check calendar rows and return findings.
+"""The content policy (README "Definitions", ``docs/rules.md``): check calendar rows and
+return findings.
 
 The rules, their default severities and why they exist are in ``postme.rules`` (one
 registry; ``docs/rules.md`` is generated from it). ``[policy] severity = { "rule-id" =
 "error" | "warning" | "off" }`` changes a severity. ``bad-date`` and ``bad-time`` are
-always reported (SPEC §4): ``"off"`` makes them warnings, not silent.
+always reported: ``"off"`` makes them warnings, not silent.
 
-Decisions where SPEC is silent:
+Decisions the README leaves open:
 
 - Scope: rows dated from the Monday of the ISO week before ``as_of`` to ``as_of`` + 14
   days; rows without a readable date are always in scope. ``bad-date``/``bad-time``
