@@ -260,14 +260,7 @@ class MetaCsvSource:
     def fetch(self, since: datetime, progress: Callable[[int], None] | None = None) -> Collection:
         if since.tzinfo is None:
             raise ValueError("since must be timezone-aware")
-        text = _read_text(self.path)
-        first_line = text.split("\n", 1)[0]
-        delimiter = max((",", ";", "\t"), key=first_line.count)
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        while rows and not any(cell.strip() for cell in rows[0]):
-            rows.pop(0)
-        if not rows:
-            raise InputFileError(_("The Meta CSV file {path} is empty.").format(path=self.path))
+        rows = self._rows()
         notes: list[str] = []
         columns = self._columns(rows[0], notes)
         body = [_Row(n, row) for n, row in enumerate(rows[1:], start=2) if any(row)]
@@ -331,6 +324,42 @@ class MetaCsvSource:
                 records[record.shortcode] = record
             if progress is not None:
                 progress(count)
+        notes.extend(self._skipped_notes(error_ids, other_accounts, stories_without_id, accounts))
+        notes.append(
+            _(
+                "A Meta Business Suite export has no follower count: the account metrics "
+                "were not updated."
+            )
+        )
+        ordered = sorted(records.values(), key=lambda r: r.posted_at, reverse=True)
+        return Collection(
+            account=None, posts=tuple(ordered), requests_used=0, complete=True, notes=tuple(notes)
+        )
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _rows(self) -> list[list[str]]:
+        """The file's rows (the delimiter guessed from the first line), blank leading rows
+        dropped; raises ``InputFileError`` when nothing is left."""
+        text = _read_text(self.path)
+        first_line = text.split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=first_line.count)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        while rows and not any(cell.strip() for cell in rows[0]):
+            rows.pop(0)
+        if not rows:
+            raise InputFileError(_("The Meta CSV file {path} is empty.").format(path=self.path))
+        return rows
+
+    def _skipped_notes(
+        self,
+        error_ids: list[str],
+        other_accounts: dict[str, int],
+        stories_without_id: int,
+        accounts: set[str],
+    ) -> list[str]:
+        """The notes naming the rows that were not read, and several accounts read."""
+        notes: list[str] = []
         if error_ids:
             notes.append(
                 _(
@@ -361,18 +390,7 @@ class MetaCsvSource:
                     names=", ".join(sorted(accounts))
                 )
             )
-        notes.append(
-            _(
-                "A Meta Business Suite export has no follower count: the account metrics "
-                "were not updated."
-            )
-        )
-        ordered = sorted(records.values(), key=lambda r: r.posted_at, reverse=True)
-        return Collection(
-            account=None, posts=tuple(ordered), requests_used=0, complete=True, notes=tuple(notes)
-        )
-
-    # --- helpers ---------------------------------------------------------------------------
+        return notes
 
     def _record(
         self,
