@@ -194,17 +194,8 @@ def analyse_week(
     missed (only those dated in the week count); ``None`` works them out here with the
     same rule (``postme.matching.missed_rows``, judged at ``now``). ``findings`` are the
     policy findings of the run: only those on the week's rows are counted."""
-    points = sorted(
-        (p for p in followers if p.followers is not None and p.date <= as_of),
-        key=lambda p: (p.date, p.row),
-    )
-    followers_start = followers_at_boundary(points, week.start)
-    followers_end = followers_at_boundary(points, week.end + dt.timedelta(days=1))
-    growth = growth_pct = None
-    if followers_start is not None and followers_end is not None:
-        growth = followers_end - followers_start
-        if followers_start > 0:
-            growth_pct = growth / followers_start * 100
+    points = known_followers(followers, as_of)
+    change = follower_change(points, week.start, week.end + dt.timedelta(days=1))
 
     rows = [e for e in calendar.entries if e.date is not None and week.start <= e.date <= week.end]
     if missed_rows is None:
@@ -222,10 +213,10 @@ def analyse_week(
         week=week.label,
         start=week.start,
         end=week.end,
-        followers_start=followers_start,
-        followers_end=followers_end,
-        follower_growth=growth,
-        follower_growth_pct=growth_pct,
+        followers_start=change.start,
+        followers_end=change.end,
+        follower_growth=change.growth,
+        follower_growth_pct=change.growth_pct,
         planned=len(rows),
         published=sum(1 for e in rows if e.stage == "published"),
         cancelled=sum(1 for e in rows if e.stage == "cancelled"),
@@ -257,6 +248,42 @@ def week_finding_counts(findings: Sequence[FindingLike], rows: Collection[int]) 
     return errors, warnings
 
 
+def percent(part: float, whole: float) -> float | None:
+    """``part`` as a percentage of ``whole``; None when ``whole`` is 0 (nothing to compare)."""
+    return part / whole * 100 if whole > 0 else None
+
+
+def known_followers(followers: Sequence[FollowerPoint], as_of: dt.date) -> list[FollowerPoint]:
+    """The snapshots with a follower count up to ``as_of``, by date then row."""
+    return sorted(
+        (p for p in followers if p.followers is not None and p.date <= as_of),
+        key=lambda p: (p.date, p.row),
+    )
+
+
+@dataclass(frozen=True)
+class FollowerChange:
+    """Followers at the start and end of a period, and the change (None: not known)."""
+
+    start: int | None
+    end: int | None
+    growth: int | None
+    growth_pct: float | None
+
+
+def follower_change(
+    points: Sequence[FollowerPoint], start: dt.date, end: dt.date | None
+) -> FollowerChange:
+    """The change between the ``start`` and ``end`` boundaries (``end`` None: the period
+    is not over); ``points`` as from :func:`known_followers`."""
+    at_start = followers_at_boundary(points, start)
+    at_end = followers_at_boundary(points, end) if end is not None else None
+    if at_start is None or at_end is None:
+        return FollowerChange(at_start, at_end, None, None)
+    growth = at_end - at_start
+    return FollowerChange(at_start, at_end, growth, percent(growth, at_start))
+
+
 def followers_at_boundary(points: Sequence[FollowerPoint], boundary: dt.date) -> int | None:
     """Followers of the latest snapshot on or before ``boundary``, if recent enough."""
     found: FollowerPoint | None = None
@@ -279,8 +306,7 @@ def _followers_on(points: Sequence[FollowerPoint], day: dt.date) -> int | None:
 
 def _adherence(rows: Sequence[CalendarEntry]) -> float | None:
     published = sum(1 for e in rows if e.stage == "published")
-    due = len(rows) - sum(1 for e in rows if e.stage == "cancelled")
-    return published / due * 100 if due > 0 else None
+    return percent(published, len(rows) - sum(1 for e in rows if e.stage == "cancelled"))
 
 
 def _week_posts(

@@ -648,6 +648,8 @@ def programme_mix(reports: Sequence[WeekReport], weeks: int) -> ProgramMix:
     """The programme mix of the last ``weeks`` of ``reports`` (oldest first)."""
     import pandas as pd
 
+    from postme.analysis import percent
+
     chosen = list(reports)[-weeks:] if weeks > 0 else []
     records = [
         {
@@ -690,14 +692,14 @@ def programme_mix(reports: Sequence[WeekReport], weeks: int) -> ProgramMix:
                 program=str(name),
                 posts=posts,
                 interactions=inter,
-                share_of_posts_pct=posts / total_posts * 100 if total_posts else None,
+                share_of_posts_pct=percent(posts, total_posts),
                 share_of_interactions_pct=(
-                    inter / total_inter * 100 if inter is not None and total_inter else None
+                    percent(inter, total_inter) if inter is not None and total_inter else None
                 ),
                 planned=int(row["planned"]),
                 published=published,
                 cancelled=int(row["cancelled"]),
-                plan_adherence_pct=published / due * 100 if due > 0 else None,
+                plan_adherence_pct=percent(published, due),
             )
         )
     return ProgramMix(weeks, tuple(shares), tuple(not_delivered))

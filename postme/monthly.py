@@ -194,21 +194,13 @@ def month_figures(
     health days and holidays (:func:`postme.healthdays.special_days`) around the month."""
     import pandas as pd
 
-    from postme.analysis import followers_at_boundary
+    from postme.analysis import follower_change, known_followers, percent
 
     start, end = month.start, min(month.end, as_of)
-    points = sorted(
-        (p for p in followers if p.followers is not None and p.date <= as_of),
-        key=lambda p: (p.date, p.row),
+    points = known_followers(followers, as_of)
+    change = follower_change(
+        points, month.start, month.shift(1).start if as_of >= month.end else None
     )
-    followers_start = followers_at_boundary(points, month.start)
-    followers_end = (
-        followers_at_boundary(points, month.shift(1).start) if as_of >= month.end else None
-    )
-    growth = growth_pct = None
-    if followers_start is not None and followers_end is not None:
-        growth = followers_end - followers_start
-        growth_pct = growth / followers_start * 100 if followers_start else None
 
     in_month = posts[(posts["date"] >= start) & (posts["date"] <= end)]
     known = in_month["interactions"].dropna()
@@ -262,20 +254,20 @@ def month_figures(
     month_points = [p for p in points if month.start <= p.date <= month.end]
     return MonthFigures(
         month=month.label,
-        followers_start=followers_start,
-        followers_end=followers_end,
-        follower_growth=growth,
-        follower_growth_pct=growth_pct,
+        followers_start=change.start,
+        followers_end=change.end,
+        follower_growth=change.growth,
+        follower_growth_pct=change.growth_pct,
         posts=len(in_month),
         interactions=int(known.sum()) if len(known) else None,
         engagement_rate_pct=float(rates.mean()) if len(rates) else None,
         planned=planned,
         published=published,
         cancelled=cancelled,
-        plan_adherence_pct=published / due_rows * 100 if due_rows > 0 else None,
+        plan_adherence_pct=percent(published, due_rows),
         days_due=len(special_days),
         days_greeted=greeted,
-        greeting_coverage_pct=greeted / len(special_days) * 100 if special_days else None,
+        greeting_coverage_pct=percent(greeted, len(special_days)),
         posts_by_program=_counts(by_program),
         interactions_by_program=tuple(
             (str(name), int(group.sum()) if group.notna().any() else None)
@@ -366,6 +358,7 @@ def comment_figures(
 ) -> CommentFigures:
     """The month's figures from the register rows (:func:`postme.comments_tab.read_register`);
     ``register`` None: the tab is absent."""
+    from postme.analysis import percent
     from postme.comments import month_counts
 
     options = settings.comments
@@ -394,7 +387,7 @@ def comment_figures(
         answered_late=counts.answered_late,
         unanswered=counts.unanswered,
         still_open=still_open,
-        answered_in_time_pct=counts.answered_in_time / judged * 100 if judged > 0 else None,
+        answered_in_time_pct=percent(counts.answered_in_time, judged),
         median_first_response_hours=counts.median_first_response_hours,
         response_days=options.response_days,
         tab=options.tab,
