@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from postme.comments import RegisterEntry
     from postme.config import Settings
     from postme.healthdays import SpecialDay
+    from postme.history import ReadHistory
     from postme.metrics import FollowerPoint
     from postme.stores.base import Store, Tab, WritePlan
 
@@ -624,6 +625,13 @@ def read_monthly_report(
     from postme.history import read_history
 
     history = read_history(settings, store, [comments_request(settings)])
+    return _month_of(history, month, settings, as_of, now or dt.datetime.now(settings.zone))
+
+
+def _month_of(
+    history: ReadHistory, month: Month, settings: Settings, as_of: dt.date, now: dt.datetime
+) -> MonthlyReport:
+    """The month's report from what :func:`postme.history.read_history` read."""
     return build_monthly_report(
         month,
         history.data.calendar,
@@ -631,7 +639,7 @@ def read_monthly_report(
         history.posts,
         settings,
         as_of=as_of,
-        now=now or dt.datetime.now(settings.zone),
+        now=now,
         register=_register(history.data.tab(settings.comments.tab), settings),
     )
 
@@ -668,16 +676,7 @@ def run_monthly(
         monthly_tab = TabRequest(title=settings.report.tab, header_row=1, required=False)
         history = read_history(settings, store, [monthly_tab, comments_request(settings)])
         data = history.data
-        report = build_monthly_report(
-            month,
-            data.calendar,
-            history.followers,
-            history.posts,
-            settings,
-            as_of=as_of,
-            now=stamp,
-            register=_register(data.tab(settings.comments.tab), settings),
-        )
+        report = _month_of(history, month, settings, as_of, stamp)
         plan = WritePlan()
         plan_monthly_tab(plan, data.tab(settings.report.tab), report, settings, updated_at=stamp)
         if not dry_run:
