@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -12,6 +10,7 @@ from typing import Any, Literal
 from postme.config import Settings, load_config
 from postme.errors import ExitCode, PostmeError
 from postme.i18n import _, set_language
+from postme.secrets import readable_by_others
 from postme.stores.base import find_title
 
 Status = Literal["ok", "warn", "fail"]
@@ -164,7 +163,7 @@ def _check_credentials(report: CheckReport, settings: Settings) -> bool:
         )
         return False
     email = str(data.get("client_email", ""))
-    if os.name != "nt" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+    if readable_by_others(path.stat().st_mode):
         report.add(
             label,
             "warn",

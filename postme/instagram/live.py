@@ -16,8 +16,6 @@ bounded waits, fit for a cron job.
 from __future__ import annotations
 
 import math
-import os
-import stat
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -40,7 +38,7 @@ from postme.instagram.base import (
     translate_instaloader_error,
 )
 from postme.instagram.session import default_session_file
-from postme.secrets import register_secrets
+from postme.secrets import readable_by_others, register_secrets
 
 POSSIBLY_PINNED = 3
 
@@ -144,7 +142,7 @@ def load_session(loader: instaloader.Instaloader, username: str, path: Path) -> 
             ).format(user=username, path=path)
         )
     notes: list[str] = []
-    if os.name != "nt" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+    if readable_by_others(path.stat().st_mode):
         notes.append(
             _(
                 "The session file {path} can be read by other users of this computer; "

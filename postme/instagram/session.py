@@ -9,7 +9,6 @@ Nothing here prints or logs the password or the cookies.
 from __future__ import annotations
 
 import os
-import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from instaloader.instaloader import get_default_session_filename
 from postme.errors import InstagramError
 from postme.i18n import _
 from postme.instagram.base import quiet_loader, translate_instaloader_error
-from postme.secrets import register_secret
+from postme.secrets import readable_by_others, register_secret
 
 
 def default_session_file(username: str) -> Path:
@@ -110,5 +109,5 @@ def session_info(session_file: Path, now: datetime | None = None) -> SessionInfo
     current = now or datetime.now(UTC)
     saved = datetime.fromtimestamp(status.st_mtime, tz=UTC)
     age_days = max(0.0, (current - saved).total_seconds() / 86400)
-    mode_ok = True if os.name == "nt" else (stat.S_IMODE(status.st_mode) & 0o077) == 0
+    mode_ok = not readable_by_others(status.st_mode)
     return SessionInfo(path=path, exists=True, age_days=round(age_days, 2), mode_ok=mode_ok)
