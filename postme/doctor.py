@@ -164,15 +164,19 @@ def _check_credentials(report: CheckReport, settings: Settings) -> bool:
         return False
     email = str(data.get("client_email", ""))
     if readable_by_others(path.stat().st_mode):
-        report.add(
-            label,
-            "warn",
-            _("{path}: other users on this computer can read the key").format(path=path),
-            _("Run: chmod 600 {path}").format(path=path),
+        _warn_readable(
+            report, label, path, _("{path}: other users on this computer can read the key")
         )
     else:
         report.add(label, "ok", _("service account {email}").format(email=email))
     return True
+
+
+def _warn_readable(report: CheckReport, label: str, path: Path, problem: str) -> None:
+    """A secret file other users can read: say so (``problem`` names {path}), and the fix."""
+    report.add(
+        label, "warn", problem.format(path=path), _("Run: chmod 600 {path}").format(path=path)
+    )
 
 
 def _check_sheet(report: CheckReport, settings: Settings) -> bool:
@@ -253,12 +257,7 @@ def _check_instagram(report: CheckReport, settings: Settings) -> None:
             _("Run once by hand: postme login {user}").format(user=username),
         )
     elif info.mode_ok is False:
-        report.add(
-            label,
-            "warn",
-            _("session file {path} can be read by other users").format(path=path),
-            _("Run: chmod 600 {path}").format(path=path),
-        )
+        _warn_readable(report, label, path, _("session file {path} can be read by other users"))
     else:
         report.add(
             label,
