@@ -241,7 +241,7 @@ def account_from_profile(profile: instaloader.Profile, taken_at: datetime) -> Ac
 # --- instaloader failures → plain messages ------------------------------------------------
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
+def error_chain(exc: BaseException) -> list[BaseException]:
     """``exc`` and its causes/contexts, outermost first (instaloader wraps after retries)."""
     seen: list[BaseException] = []
     current: BaseException | None = exc
@@ -278,7 +278,7 @@ def translate_instaloader_error(
     """
     if isinstance(exc, InstagramError):
         return exc
-    chain = _chain(exc)
+    chain = error_chain(exc)
     if _has(chain, pickle.UnpicklingError) or (
         session_file is not None and _has(chain, (EOFError, KeyError, ValueError, TypeError))
     ):
