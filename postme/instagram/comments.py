@@ -37,6 +37,7 @@ from postme.instagram.base import (
     post_type_of,
     translate_instaloader_error,
 )
+from postme.links import account_key
 
 COMMENTS_SUFFIX = "_comments.json"
 
@@ -108,7 +109,7 @@ def record_from_comment(
         owner=owner,
         text=str(comment.text or ""),
         likes=int(comment.likes_count or 0),
-        by_account=bool(account) and owner == account.lower().lstrip("@"),
+        by_account=bool(account) and owner == account_key(account),
         replies=replies,
     )
 
@@ -249,7 +250,7 @@ class LiveComments:
     ) -> None:
         if request_budget < 1:
             raise ValueError("request_budget must be at least 1")
-        self.username = username.lower().lstrip("@")
+        self.username = account_key(username)
         self.session_file = session_file
         self.request_budget = request_budget
         self.max_wait_seconds = max_wait_seconds

@@ -35,6 +35,7 @@ from postme.instagram.base import (
     owner_of,
     record_from_post,
 )
+from postme.links import account_key
 
 _FIELD_NAMES = {
     "likes": "like count",
@@ -180,7 +181,7 @@ class JsonDirSource:
         self, folder: Path, username: str | None = None, taken_at: datetime | None = None
     ) -> None:
         self.folder = Path(folder)
-        self.username = username.lower().lstrip("@") if username else None
+        self.username = account_key(username) if username else None
         self.taken_at = taken_at
 
     def fetch(self, since: datetime, progress: Callable[[int], None] | None = None) -> Collection:

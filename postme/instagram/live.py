@@ -38,6 +38,7 @@ from postme.instagram.base import (
     translate_instaloader_error,
 )
 from postme.instagram.session import default_session_file
+from postme.links import account_key
 from postme.secrets import readable_by_others, register_secrets
 
 POSSIBLY_PINNED = 3
@@ -211,7 +212,7 @@ class LiveSource:
     ) -> None:
         if request_budget < 1:
             raise ValueError("request_budget must be at least 1")
-        self.username = username.lower().lstrip("@")
+        self.username = account_key(username)
         self.session_file = (
             Path(session_file) if session_file is not None else default_session_file(self.username)
         )

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from postme.errors import InputFileError
 from postme.i18n import _
 from postme.instagram.base import Collection, PostRecord, extract_hashtags, post_link
-from postme.links import shortcode_from_link
+from postme.links import account_key, shortcode_from_link
 from postme.parsing import ParseProblem, parse_count
 
 # Logical field → header names as Meta writes them (compared after normalising case,
@@ -254,7 +254,7 @@ class MetaCsvSource:
                 _("Unknown timezone {timezone}.").format(timezone=timezone)
             ) from err
         self.timezone = timezone
-        self.username = username.lower().lstrip("@") if username else None
+        self.username = account_key(username) if username else None
         self.publish_zone: PublishZone | None = None  # set by fetch
 
     def fetch(self, since: datetime, progress: Callable[[int], None] | None = None) -> Collection:
@@ -292,7 +292,7 @@ class MetaCsvSource:
             created = shortcode_created_at(shortcode) if shortcode else None
             if created is not None and publish.tzinfo is None and post_type is not None:
                 samples.append((publish, created))  # other accounts' rows are evidence too
-            account = cell(row, "account_username").lower().lstrip("@")
+            account = account_key(cell(row, "account_username"))
             if self.username and account and account != self.username:
                 other_accounts[account] = other_accounts.get(account, 0) + 1
                 continue

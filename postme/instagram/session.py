@@ -22,13 +22,14 @@ from instaloader.instaloader import get_default_session_filename
 from postme.errors import InstagramError
 from postme.i18n import _
 from postme.instagram.base import quiet_loader, translate_instaloader_error
+from postme.links import account_key
 from postme.secrets import readable_by_others, register_secret
 
 
 def default_session_file(username: str) -> Path:
     """instaloader's own session path for ``username`` (``~/.config/instaloader/session-USER``
     on Linux and macOS, ``%LOCALAPPDATA%\\Instaloader\\session-USER`` on Windows)."""
-    return Path(get_default_session_filename(username.lower().lstrip("@")))
+    return Path(get_default_session_filename(account_key(username)))
 
 
 def _default_loader() -> instaloader.Instaloader:
@@ -48,7 +49,7 @@ def login(
     two-factor code. Returns the session file path. Raises ``InstagramError`` with a plain
     message (wrong password, checkpoint, rate limit, no network...).
     """
-    user = username.lower().lstrip("@")
+    user = account_key(username)
     path = Path(session_file) if session_file is not None else default_session_file(user)
     loader = loader_factory()
     try:
