@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import json
 import lzma
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +36,7 @@ from postme.instagram.base import (
     post_type_of,
     translate_instaloader_error,
 )
+from postme.instagram.live import FETCH_FAILURES, BudgetedReader, BudgetReached
 from postme.links import account_key
 
 COMMENTS_SUFFIX = "_comments.json"
@@ -228,7 +228,7 @@ def read_comment_files(folder: Path, account: str, since: datetime) -> CommentsC
 # --- live: Post.get_comments() with the saved session, within the budget -------------------
 
 
-class LiveComments:
+class LiveComments(BudgetedReader):
     """Comments of the given posts read live with the saved session.
 
     Each post costs one request for its metadata plus one per page of comments (and one
@@ -238,49 +238,15 @@ class LiveComments:
     ``complete=False`` and a note.
     """
 
-    def __init__(
-        self,
-        username: str,
-        session_file: Path | None,
-        request_budget: int,
-        max_wait_seconds: float,
-        loader_factory: Callable[..., instaloader.Instaloader] | None = None,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        if request_budget < 1:
-            raise ValueError("request_budget must be at least 1")
-        self.username = account_key(username)
-        self.session_file = session_file
-        self.request_budget = request_budget
-        self.max_wait_seconds = max_wait_seconds
-        self._loader_factory = loader_factory
-        self._sleep = sleep
-
     def fetch(self, posts: Iterable[PostRecord]) -> CommentsCollection:
-        from postme.instagram.live import (
-            FETCH_FAILURES,
-            BudgetReached,
-            default_loader_factory,
-            load_session,
-            open_bounded_loader,
-        )
-        from postme.instagram.session import default_session_file
-
         wanted = [p for p in posts if p.comments != 0]
-        loader, controller = open_bounded_loader(
-            self._loader_factory or default_loader_factory,
-            self.request_budget,
-            self.max_wait_seconds,
-            self._sleep,
-        )
-        session_file = self.session_file or default_session_file(self.username)
+        loader, controller = self.open_loader()
         found: dict[str, CommentRecord] = {}
         posts_read = 0
         complete = True
         notes: list[str] = []
         try:
-            notes.extend(load_session(loader, self.username, session_file))
+            notes.extend(self.load_session(loader))
             for post in wanted:
                 item = instaloader.Post.from_shortcode(loader.context, post.shortcode)
                 for comment in item.get_comments():

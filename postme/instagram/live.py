@@ -108,62 +108,6 @@ def default_loader_factory(rate_controller: RateControllerFactory) -> instaloade
     return quiet_loader(max_connection_attempts=3, rate_controller=rate_controller)
 
 
-def open_bounded_loader(
-    factory: LoaderFactory,
-    budget: int,
-    max_wait_seconds: float,
-    sleep: Callable[[float], None],
-) -> tuple[instaloader.Instaloader, BoundedRateController]:
-    """A loader from ``factory`` and the one rate controller it was given (counting the
-    requests against ``budget``)."""
-    controllers: list[BoundedRateController] = []
-
-    def make_controller(context: instaloader.InstaloaderContext) -> BoundedRateController:
-        controller = BoundedRateController(
-            context, budget=budget, max_wait_seconds=max_wait_seconds, sleep=sleep
-        )
-        controllers.append(controller)
-        return controller
-
-    loader = factory(make_controller)
-    if not controllers:
-        raise TypeError("loader_factory must pass the rate controller to Instaloader")
-    return loader, controllers[-1]
-
-
-def load_session(loader: instaloader.Instaloader, username: str, path: Path) -> list[str]:
-    """Load the saved session file into ``loader``; the notes to show (a file others can
-    read). Raises ``InstagramError`` when the file is missing, unreadable or corrupt."""
-    if not path.exists():
-        raise InstagramError(
-            _(
-                "No saved Instagram session for {user} (looked for {path}). Run `postme "
-                "login {user}` once by hand; scheduled runs only load that session and "
-                "never log in."
-            ).format(user=username, path=path)
-        )
-    notes: list[str] = []
-    if readable_by_others(path.stat().st_mode):
-        notes.append(
-            _(
-                "The session file {path} can be read by other users of this computer; "
-                "run `chmod 600 {path}`."
-            ).format(path=path)
-        )
-    try:
-        loader.load_session_from_file(username, str(path))
-    except OSError as err:
-        raise InstagramError(
-            _("Could not read the Instagram session file {path}: {detail}.").format(
-                path=path, detail=err.strerror or type(err).__name__
-            )
-        ) from err
-    except Exception as err:  # unpickling can fail in many ways; never show the content
-        raise corrupt_session_error(path, username) from err
-    register_secrets(*_cookie_values(loader))
-    return notes
-
-
 def _cookie_values(loader: instaloader.Instaloader) -> list[str]:
     """The session's cookie values (sessionid, csrftoken...), to be masked in messages."""
     try:
@@ -188,7 +132,86 @@ def _merge(old: AccountSnapshot | None, new: AccountSnapshot) -> AccountSnapshot
     )
 
 
-class LiveSource:
+class BudgetedReader:
+    """What every live read shares (posts, comments): the account, its saved session
+    (never a login), a request budget and bounded waits."""
+
+    def __init__(
+        self,
+        username: str,
+        session_file: Path | None,
+        request_budget: int,
+        max_wait_seconds: float,
+        loader_factory: LoaderFactory | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if request_budget < 1:
+            raise ValueError("request_budget must be at least 1")
+        self.username = account_key(username)
+        self.session_file = (
+            Path(session_file) if session_file is not None else default_session_file(self.username)
+        )
+        self.request_budget = request_budget
+        self.max_wait_seconds = max_wait_seconds
+        self._loader_factory = loader_factory or default_loader_factory
+        self._sleep = sleep
+
+    def open_loader(self) -> tuple[instaloader.Instaloader, BoundedRateController]:
+        """A loader and the one rate controller it was given (counting the requests
+        against the budget). The caller closes the loader."""
+        controllers: list[BoundedRateController] = []
+
+        def make_controller(context: instaloader.InstaloaderContext) -> BoundedRateController:
+            controller = BoundedRateController(
+                context,
+                budget=self.request_budget,
+                max_wait_seconds=self.max_wait_seconds,
+                sleep=self._sleep,
+            )
+            controllers.append(controller)
+            return controller
+
+        loader = self._loader_factory(make_controller)
+        if not controllers:
+            raise TypeError("loader_factory must pass the rate controller to Instaloader")
+        return loader, controllers[-1]
+
+    def load_session(self, loader: instaloader.Instaloader) -> list[str]:
+        """Load the saved session file into ``loader``; the notes to show (a file others
+        can read). Raises ``InstagramError`` when the file is missing, unreadable or corrupt."""
+        path = self.session_file
+        if not path.exists():
+            raise InstagramError(
+                _(
+                    "No saved Instagram session for {user} (looked for {path}). Run `postme "
+                    "login {user}` once by hand; scheduled runs only load that session and "
+                    "never log in."
+                ).format(user=self.username, path=path)
+            )
+        notes: list[str] = []
+        if readable_by_others(path.stat().st_mode):
+            notes.append(
+                _(
+                    "The session file {path} can be read by other users of this computer; "
+                    "run `chmod 600 {path}`."
+                ).format(path=path)
+            )
+        try:
+            loader.load_session_from_file(self.username, str(path))
+        except OSError as err:
+            raise InstagramError(
+                _("Could not read the Instagram session file {path}: {detail}.").format(
+                    path=path, detail=err.strerror or type(err).__name__
+                )
+            ) from err
+        except Exception as err:  # unpickling can fail in many ways; never show the content
+            raise corrupt_session_error(path, self.username) from err
+        register_secrets(*_cookie_values(loader))
+        return notes
+
+
+class LiveSource(BudgetedReader):
     """Posts newer than ``since`` and an account snapshot, read live from Instagram.
 
     ``fetch`` raises ``InstagramError`` when nothing could be read (no session, profile
@@ -210,27 +233,18 @@ class LiveSource:
         clock: Callable[[], datetime] = _utcnow,
         save_dir: Path | None = None,
     ) -> None:
-        if request_budget < 1:
-            raise ValueError("request_budget must be at least 1")
-        self.username = account_key(username)
-        self.session_file = (
-            Path(session_file) if session_file is not None else default_session_file(self.username)
+        super().__init__(
+            username, session_file, request_budget, max_wait_seconds, loader_factory, sleep=sleep
         )
-        self.request_budget = request_budget
-        self.max_wait_seconds = max_wait_seconds
-        self._loader_factory = loader_factory
-        self._sleep = sleep
         self._clock = clock
         self.save_dir = save_dir
 
     def fetch(self, since: datetime, progress: Callable[[int], None] | None = None) -> Collection:
         if since.tzinfo is None:
             raise ValueError("since must be timezone-aware")
-        loader, controller = open_bounded_loader(
-            self._loader_factory, self.request_budget, self.max_wait_seconds, self._sleep
-        )
+        loader, controller = self.open_loader()
         try:
-            notes = load_session(loader, self.username, self.session_file)
+            notes = self.load_session(loader)
             return self._walk(loader, controller, since, progress, notes)
         finally:
             loader.close()  # type: ignore[no-untyped-call]
