@@ -1,5 +1,6 @@
-"""The weekly analysis (SPEC §6): tables in, a :class:`WeekReport` out, and the rows it
-becomes in the tool-owned ``Analisis Mingguan`` and ``Analisis Program`` tabs.
+"""The weekly analysis (README "Definitions", the field table): tables in, a
+:class:`WeekReport` out, and the rows it becomes in the tool-owned ``Analisis Mingguan``
+and ``Analisis Program`` tabs.
 
 Definitions (the README repeats them for the team). Everything is judged in the team's
 timezone; a week is an ISO week, Monday to Sunday.
@@ -109,7 +110,8 @@ class ProgramStats:
 
 @dataclass(frozen=True)
 class WeekReport:
-    """One ISO week, every field of SPEC §6 (definitions in the module docstring)."""
+    """One ISO week, every field of the README "Definitions" table (definitions in the
+    module docstring)."""
 
     week: str  # "2026-W47"
     start: dt.date
@@ -167,7 +169,7 @@ def _json_value(value: object) -> object:
 
 
 @dataclass(frozen=True)
-class _Post:
+class WeekPost:
     metric: PostMetric
     local: dt.datetime  # posted_at in the team's timezone
     interactions: int | None
@@ -185,28 +187,15 @@ def analyse_week(
     as_of: dt.date,
     now: dt.datetime,
     missed_rows: Collection[int] | None = None,
-    errors: int = 0,
-    warnings: int = 0,
-    findings: Sequence[FindingLike] | None = None,
+    findings: Sequence[FindingLike] = (),
     grace: dt.timedelta,
-    language: str | None = None,  # unused: the weekday is kept as a number (callers migrate)
 ) -> WeekReport:
     """The report of ``week``. ``missed_rows`` are the calendar rows the slot checks found
     missed (only those dated in the week count); ``None`` works them out here with the
     same rule (``postme.matching.missed_rows``, judged at ``now``). ``findings`` are the
-    policy findings of the run: only those on the week's rows are counted; without them
-    ``errors`` / ``warnings`` are taken as given."""
-    points = sorted(
-        (p for p in followers if p.followers is not None and p.date <= as_of),
-        key=lambda p: (p.date, p.row),
-    )
-    followers_start = _at_boundary(points, week.start)
-    followers_end = _at_boundary(points, week.end + dt.timedelta(days=1))
-    growth = growth_pct = None
-    if followers_start is not None and followers_end is not None:
-        growth = followers_end - followers_start
-        if followers_start > 0:
-            growth_pct = growth / followers_start * 100
+    policy findings of the run: only those on the week's rows are counted."""
+    points = known_followers(followers, as_of)
+    change = follower_change(points, week.start, week.end + dt.timedelta(days=1))
 
     rows = [e for e in calendar.entries if e.date is not None and week.start <= e.date <= week.end]
     if missed_rows is None:
@@ -214,21 +203,20 @@ def analyse_week(
         missed_set = {e.row for e in found}
     else:
         missed_set = {e.row for e in rows if e.row in missed_rows}
-    if findings is not None:
-        errors, warnings = week_finding_counts(findings, {e.row for e in rows})
+    errors, warnings = week_finding_counts(findings, {e.row for e in rows})
 
     week_posts = _week_posts(week, posts, points, zone, as_of)
-    week_posts = _attribute(week_posts, calendar.entries, zone)
+    week_posts = with_programs(week_posts, calendar.entries, zone)
     figures = _figures(week_posts)
 
     return WeekReport(
         week=week.label,
         start=week.start,
         end=week.end,
-        followers_start=followers_start,
-        followers_end=followers_end,
-        follower_growth=growth,
-        follower_growth_pct=growth_pct,
+        followers_start=change.start,
+        followers_end=change.end,
+        follower_growth=change.growth,
+        follower_growth_pct=change.growth_pct,
         planned=len(rows),
         published=sum(1 for e in rows if e.stage == "published"),
         cancelled=sum(1 for e in rows if e.stage == "cancelled"),
@@ -260,7 +248,43 @@ def week_finding_counts(findings: Sequence[FindingLike], rows: Collection[int]) 
     return errors, warnings
 
 
-def _at_boundary(points: Sequence[FollowerPoint], boundary: dt.date) -> int | None:
+def percent(part: float, whole: float) -> float | None:
+    """``part`` as a percentage of ``whole``; None when ``whole`` is 0 (nothing to compare)."""
+    return part / whole * 100 if whole > 0 else None
+
+
+def known_followers(followers: Sequence[FollowerPoint], as_of: dt.date) -> list[FollowerPoint]:
+    """The snapshots with a follower count up to ``as_of``, by date then row."""
+    return sorted(
+        (p for p in followers if p.followers is not None and p.date <= as_of),
+        key=lambda p: (p.date, p.row),
+    )
+
+
+@dataclass(frozen=True)
+class FollowerChange:
+    """Followers at the start and end of a period, and the change (None: not known)."""
+
+    start: int | None
+    end: int | None
+    growth: int | None
+    growth_pct: float | None
+
+
+def follower_change(
+    points: Sequence[FollowerPoint], start: dt.date, end: dt.date | None
+) -> FollowerChange:
+    """The change between the ``start`` and ``end`` boundaries (``end`` None: the period
+    is not over); ``points`` as from :func:`known_followers`."""
+    at_start = followers_at_boundary(points, start)
+    at_end = followers_at_boundary(points, end) if end is not None else None
+    if at_start is None or at_end is None:
+        return FollowerChange(at_start, at_end, None, None)
+    growth = at_end - at_start
+    return FollowerChange(at_start, at_end, growth, percent(growth, at_start))
+
+
+def followers_at_boundary(points: Sequence[FollowerPoint], boundary: dt.date) -> int | None:
     """Followers of the latest snapshot on or before ``boundary``, if recent enough."""
     found: FollowerPoint | None = None
     for point in points:  # sorted by date, then row
@@ -282,8 +306,7 @@ def _followers_on(points: Sequence[FollowerPoint], day: dt.date) -> int | None:
 
 def _adherence(rows: Sequence[CalendarEntry]) -> float | None:
     published = sum(1 for e in rows if e.stage == "published")
-    due = len(rows) - sum(1 for e in rows if e.stage == "cancelled")
-    return published / due * 100 if due > 0 else None
+    return percent(published, len(rows) - sum(1 for e in rows if e.stage == "cancelled"))
 
 
 def _week_posts(
@@ -292,8 +315,8 @@ def _week_posts(
     points: Sequence[FollowerPoint],
     zone: ZoneInfo,
     as_of: dt.date,
-) -> list[_Post]:
-    found: list[_Post] = []
+) -> list[WeekPost]:
+    found: list[WeekPost] = []
     seen: set[str] = set()
     for metric in posts:
         if metric.posted_at is None:
@@ -310,12 +333,14 @@ def _week_posts(
         interactions: int | None = None
         if metric.likes is not None or metric.comments is not None:
             interactions = (metric.likes or 0) + (metric.comments or 0)
-        found.append(_Post(metric, local, interactions, _followers_on(points, day)))
+        found.append(WeekPost(metric, local, interactions, _followers_on(points, day)))
     found.sort(key=lambda p: (p.local, p.metric.row))
     return found
 
 
-def _attribute(posts: list[_Post], entries: Sequence[CalendarEntry], zone: ZoneInfo) -> list[_Post]:
+def with_programs(
+    posts: list[WeekPost], entries: Sequence[CalendarEntry], zone: ZoneInfo
+) -> list[WeekPost]:
     """Each post with the programme of its calendar row (``postme.matching``)."""
     match = match_posts(entries, [p.metric for p in posts], zone)
     program = {e.row: e.program for e in entries}
@@ -345,7 +370,7 @@ def _mean(values: Sequence[float]) -> float | None:
     return fmean(values) if values else None
 
 
-def _figures(posts: Sequence[_Post]) -> _Figures:
+def _figures(posts: Sequence[WeekPost]) -> _Figures:
     known = [p.interactions for p in posts if p.interactions is not None]
     rates = [
         p.interactions / p.followers * 100
@@ -368,7 +393,7 @@ def _figures(posts: Sequence[_Post]) -> _Figures:
     )
 
 
-def _top_program(posts: Sequence[_Post]) -> str | None:
+def _top_program(posts: Sequence[WeekPost]) -> str | None:
     groups: dict[str, list[int]] = defaultdict(list)
     for post in posts:
         if post.program is not None and post.interactions is not None:
@@ -378,8 +403,8 @@ def _top_program(posts: Sequence[_Post]) -> str | None:
     return min(groups, key=lambda name: (-fmean(groups[name]), -len(groups[name]), name))
 
 
-def _top_post(posts: Sequence[_Post]) -> str | None:
-    best: _Post | None = None
+def _top_post(posts: Sequence[WeekPost]) -> str | None:
+    best: WeekPost | None = None
     for post in posts:  # in posting order: the earlier wins a tie
         if post.interactions is None:
             continue
@@ -390,7 +415,7 @@ def _top_post(posts: Sequence[_Post]) -> str | None:
     return best.metric.shortcode or best.metric.link
 
 
-def _best(posts: Sequence[_Post], key: Callable[[_Post], int]) -> int | None:
+def _best(posts: Sequence[WeekPost], key: Callable[[WeekPost], int]) -> int | None:
     groups: dict[int, list[int]] = defaultdict(list)
     for post in posts:
         if post.interactions is not None:
@@ -401,7 +426,7 @@ def _best(posts: Sequence[_Post], key: Callable[[_Post], int]) -> int | None:
 
 
 def _by_program(
-    rows: Sequence[CalendarEntry], posts: Sequence[_Post], missed: Collection[int]
+    rows: Sequence[CalendarEntry], posts: Sequence[WeekPost], missed: Collection[int]
 ) -> tuple[ProgramStats, ...]:
     names = {e.program for e in rows if e.program} | {p.program for p in posts if p.program}
     stats = []

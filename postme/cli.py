@@ -149,6 +149,14 @@ class Context:
     def emit_json(self, document: Any) -> None:
         write_json(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
+    def show(self, document: Callable[[], Any], draw: Callable[[], None]) -> None:
+        """The run's result: one JSON document (made only then) with --json, else drawn
+        for people."""
+        if self.as_json:
+            self.emit_json(document())
+        else:
+            draw()
+
 
 _json_written = False  # one document per run, even when the command line cannot be read
 
@@ -190,6 +198,10 @@ class RunRecord:
     def note(self, week: str | None = None, cells: int | None = None) -> None:
         self.week = week if week is not None else self.week
         self.cells = cells if cells is not None else self.cells
+
+    def note_written(self, week: str | None, plan: Any, written: bool) -> None:
+        """The week and the cells of ``plan`` when it was written (0 otherwise)."""
+        self.note(week, plan.cell_count() if written else 0)
 
     def line(self, code: int) -> str:
         return "run command={c} week={w} cells={n} exit={e}".format(
@@ -299,16 +311,17 @@ def validate(
 
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
         outcome = run_validate(ctx.settings, ctx.as_of, all_rows=all_rows)
-        if as_json:
+
+        def document() -> Any:
             from postme.calendar import row_tab
 
-            document = outcome.to_json()
+            found = outcome.to_json()
             findings = outcome.validation.findings
-            for finding, item in zip(findings, document["findings"], strict=True):
+            for finding, item in zip(findings, found["findings"], strict=True):
                 item["tab"] = row_tab(finding.row, ctx.settings)  # the cell's tab
-            ctx.emit_json(document)
-        else:
-            ctx.render.validation(outcome.validation)
+            return found
+
+        ctx.show(document, lambda: ctx.render.validation(outcome.validation))
         return int(outcome.exit_code)
 
     _run(debug, body, as_json=as_json)
@@ -333,10 +346,7 @@ def slots(
         ctx = Context(config, as_of, as_json, debug, quiet, lang)
         chosen = parse_week(week) if week else None
         outcome = run_slots(ctx.settings, ctx.as_of, week=chosen, now=ctx.now)
-        if as_json:
-            ctx.emit_json(outcome.to_json())
-        else:
-            ctx.render.slots(outcome.slots)
+        ctx.show(outcome.to_json, lambda: ctx.render.slots(outcome.slots))
         return int(outcome.exit_code)
 
     _run(debug, body, as_json=as_json)
@@ -374,11 +384,8 @@ def collect(
             result = run_collect(
                 ctx.settings, source, ctx.as_of, dry_run=dry_run, progress=progress
             )
-        if as_json:
-            ctx.emit_json(result.to_json())
-        else:
-            ctx.render.collect(result, dry_run)
-        record.note(cells=result.plan.cell_count() if result.written else 0)
+        ctx.show(result.to_json, lambda: ctx.render.collect(result, dry_run))
+        record.note_written(None, result.plan, result.written)
         return int(result.exit_code)
 
     record = RunRecord("collect")
@@ -450,18 +457,15 @@ def report(
             monthly = run_monthly(
                 ctx.settings, parse_month(month), as_of=ctx.as_of, dry_run=dry_run
             )
-            if as_json:
-                ctx.emit_json(monthly.to_json())
-            else:
-                typer.echo("\n".join(monthly.summary_lines()))
+            ctx.show(monthly.to_json, lambda: typer.echo("\n".join(monthly.summary_lines())))
             return int(ExitCode.OK)
         chosen = parse_week(week) if week else None
         result = run_report(ctx.settings, ctx.as_of, week=chosen, dry_run=dry_run, now=ctx.now)
-        if as_json:
-            ctx.emit_json(result.report.to_json() | {"reasons": result.reasons})
-        else:
-            ctx.render.weekly(result)
-        record.note(result.week.label, result.plan.cell_count() if result.written else 0)
+        ctx.show(
+            lambda: result.report.to_json() | {"reasons": result.reasons},
+            lambda: ctx.render.weekly(result),
+        )
+        record.note_written(result.week.label, result.plan, result.written)
         return int(result.exit_code)
 
     record = RunRecord("report")
@@ -510,11 +514,8 @@ def weekly(
                 now=ctx.now,
                 progress=progress,
             )
-        if as_json:
-            ctx.emit_json(result.to_json())
-        else:
-            ctx.render.weekly(result)
-        record.note(result.week.label, result.plan.cell_count() if result.written else 0)
+        ctx.show(result.to_json, lambda: ctx.render.weekly(result))
+        record.note_written(result.week.label, result.plan, result.written)
         return int(result.exit_code)
 
     record = RunRecord("weekly")
@@ -542,10 +543,7 @@ def _weekly_city(
             progress=lambda name, text: progress(f"{name}: {text}"),
         )
         result = run_city(ctx.settings, configs, ctx.as_of, options)
-    if ctx.as_json:
-        ctx.emit_json(result.to_json())
-    else:
-        ctx.render.city(result)
+    ctx.show(result.to_json, lambda: ctx.render.city(result))
     record.note(result.week, result.rollup.cells if result.rollup else 0)
     return int(result.exit_code)
 
@@ -580,11 +578,12 @@ def demo(
         ctx = Context(None, None, as_json, debug, lang=lang, load=False)
         with ctx.render.progress(enabled=not as_json) as progress:
             result, workbook = run_demo(folder, progress=progress)
-        if as_json:
-            ctx.emit_json(result.to_json())
-        else:
+
+        def draw() -> None:
             ctx.render.weekly(result)
             ctx.render.demo_done(workbook, folder)
+
+        ctx.show(result.to_json, draw)
         return 0
 
     _run(debug, body, as_json=as_json)
@@ -604,10 +603,7 @@ def check(
 
         ctx = Context(config, None, as_json, debug, lang=lang, load=False)
         report_ = run_checks(config, language=lang)
-        if as_json:
-            ctx.emit_json(report_.to_json())
-        else:
-            ctx.render.checks(report_)
+        ctx.show(report_.to_json, lambda: ctx.render.checks(report_))
         return int(report_.exit_code)
 
     _run(debug, body, as_json=as_json)

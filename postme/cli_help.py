@@ -51,10 +51,8 @@ def run_language(args: Sequence[str], env: Any = None) -> str:
 
 def translated(text: str | None) -> str | None:
     """A help text in the current language (the catalog's entry, else as it is)."""
-    if not text or i18n.get_language() == "en":
-        return text
     # Help texts are catalog entries of their own, looked up by their English text.
-    return i18n._catalog(i18n.get_language()).get(text, text)
+    return i18n.translate(text) if text else text
 
 
 def translate_command(command: Any) -> None:

@@ -30,6 +30,7 @@ from postme.errors import ExitCode, InstagramError
 from postme.i18n import _
 from postme.instagram.base import Collection
 from postme.instagram.comments import CommentsCollection, LiveComments, read_comment_files
+from postme.links import account_key
 from postme.stores.base import Tab, TabRequest, WritePlan
 
 log = logging.getLogger("postme")
@@ -131,7 +132,7 @@ def collect_comments(
     """
     moment = now or dt.datetime.now(dt.UTC)
     since = comments_since(settings, as_of)
-    account = (settings.instagram.username or "").lower().lstrip("@")
+    account = account_key(settings.instagram.username or "")
     collection: CommentsCollection | None = None
     error: str | None = None
     try:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -12,6 +10,7 @@ from typing import Any, Literal
 from postme.config import Settings, load_config
 from postme.errors import ExitCode, PostmeError
 from postme.i18n import _, set_language
+from postme.secrets import readable_by_others
 from postme.stores.base import find_title
 
 Status = Literal["ok", "warn", "fail"]
@@ -164,16 +163,20 @@ def _check_credentials(report: CheckReport, settings: Settings) -> bool:
         )
         return False
     email = str(data.get("client_email", ""))
-    if os.name != "nt" and stat.S_IMODE(path.stat().st_mode) & 0o077:
-        report.add(
-            label,
-            "warn",
-            _("{path}: other users on this computer can read the key").format(path=path),
-            _("Run: chmod 600 {path}").format(path=path),
+    if readable_by_others(path.stat().st_mode):
+        _warn_readable(
+            report, label, path, _("{path}: other users on this computer can read the key")
         )
     else:
         report.add(label, "ok", _("service account {email}").format(email=email))
     return True
+
+
+def _warn_readable(report: CheckReport, label: str, path: Path, problem: str) -> None:
+    """A secret file other users can read: say so (``problem`` names {path}), and the fix."""
+    report.add(
+        label, "warn", problem.format(path=path), _("Run: chmod 600 {path}").format(path=path)
+    )
 
 
 def _check_sheet(report: CheckReport, settings: Settings) -> bool:
@@ -254,12 +257,7 @@ def _check_instagram(report: CheckReport, settings: Settings) -> None:
             _("Run once by hand: postme login {user}").format(user=username),
         )
     elif info.mode_ok is False:
-        report.add(
-            label,
-            "warn",
-            _("session file {path} can be read by other users").format(path=path),
-            _("Run: chmod 600 {path}").format(path=path),
-        )
+        _warn_readable(report, label, path, _("session file {path} can be read by other users"))
     else:
         report.add(
             label,

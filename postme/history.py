@@ -217,7 +217,7 @@ def post_frame(
 
     import pandas as pd
 
-    from postme.analysis import _attribute, _Post
+    from postme.analysis import WeekPost, with_programs
     from postme.parsing import normalize_label
     from postme.tabs.metrics import format_words
 
@@ -225,7 +225,7 @@ def post_frame(
     known = sorted((p for p in followers if p.followers is not None), key=lambda p: (p.date, p.row))
     days = [p.date for p in known]
     words = format_words(settings)
-    wrapped: list[_Post] = []
+    wrapped: list[WeekPost] = []
     seen: set[str] = set()
     for metric in posts:
         if metric.posted_at is None or (metric.shortcode and metric.shortcode in seen):
@@ -238,9 +238,9 @@ def post_frame(
         interactions = None
         if metric.likes is not None or metric.comments is not None:
             interactions = (metric.likes or 0) + (metric.comments or 0)
-        wrapped.append(_Post(metric, local, interactions, count))
+        wrapped.append(WeekPost(metric, local, interactions, count))
     wrapped.sort(key=lambda p: (p.local, p.metric.row))
-    wrapped = _attribute(wrapped, calendar.entries, zone)
+    wrapped = with_programs(wrapped, calendar.entries, zone)
     records: list[dict[str, Any]] = []
     for post in wrapped:
         metric = post.metric
@@ -514,7 +514,6 @@ def weekly_history(
             as_of=as_of,
             now=now,
             grace=grace,
-            language=settings.language,
         )
         for back in range(weeks - 1, -1, -1)
     ]
@@ -561,8 +560,8 @@ class Trends:
                 _("{name}: {value} ({prev} vs last week, {avg} vs 4-week average)").format(
                     name=names[t.figure],
                     value=_num(t.value),
-                    prev=_signed(t, t.change_vs_previous),
-                    avg=_signed(t, t.change_vs_average),
+                    prev=signed_change(t, t.change_vs_previous),
+                    avg=signed_change(t, t.change_vs_average),
                 )
             )
         return lines
@@ -649,6 +648,8 @@ def programme_mix(reports: Sequence[WeekReport], weeks: int) -> ProgramMix:
     """The programme mix of the last ``weeks`` of ``reports`` (oldest first)."""
     import pandas as pd
 
+    from postme.analysis import percent
+
     chosen = list(reports)[-weeks:] if weeks > 0 else []
     records = [
         {
@@ -691,14 +692,14 @@ def programme_mix(reports: Sequence[WeekReport], weeks: int) -> ProgramMix:
                 program=str(name),
                 posts=posts,
                 interactions=inter,
-                share_of_posts_pct=posts / total_posts * 100 if total_posts else None,
+                share_of_posts_pct=percent(posts, total_posts),
                 share_of_interactions_pct=(
-                    inter / total_inter * 100 if inter is not None and total_inter else None
+                    percent(inter, total_inter) if inter is not None and total_inter else None
                 ),
                 planned=int(row["planned"]),
                 published=published,
                 cancelled=int(row["cancelled"]),
-                plan_adherence_pct=published / due * 100 if due > 0 else None,
+                plan_adherence_pct=percent(published, due),
             )
         )
     return ProgramMix(weeks, tuple(shares), tuple(not_delivered))
@@ -804,7 +805,7 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def _signed(trend: Trend, change: float | None) -> str:
+def signed_change(trend: Trend, change: float | None) -> str:
     if change is None:
         return "–"
     return f"{trend.arrow(change)}{_num(abs(change))}"

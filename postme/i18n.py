@@ -38,6 +38,12 @@ def get_language() -> str:
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language (English falls through)."""
+    return translate(message)
+
+
+def translate(message: str) -> str:
+    """``message`` in the current language, looked up by its English text: for texts that
+    are not literals at the call (typer's help texts); code calls ``_("literal")``."""
     if _current == "en":
         return message
     return _catalog(_current).get(message, message)

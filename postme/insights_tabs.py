@@ -155,7 +155,7 @@ TREND_HEADERS = {
 def trend_cells(trends: Trends, language: str) -> dict[str, Cell]:
     """Cells for the weekly tab: per figure "▲3 / ▼1.5" (vs last week / vs the 4-week
     average); empty when a side is unknown."""
-    from postme.history import _signed
+    from postme.history import signed_change
 
     cells: dict[str, Cell] = {}
     for figure, pair in TREND_HEADERS.items():
@@ -164,8 +164,8 @@ def trend_cells(trends: Trends, language: str) -> dict[str, Cell]:
             cells[_h(pair, language)] = None
             continue
         cells[_h(pair, language)] = (
-            f"{_signed(trend, trend.change_vs_previous)} / "
-            f"{_signed(trend, trend.change_vs_average)}"
+            f"{signed_change(trend, trend.change_vs_previous)} / "
+            f"{signed_change(trend, trend.change_vs_average)}"
         )
     return cells
 

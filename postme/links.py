@@ -134,3 +134,9 @@ def canonical_link(text: str | None) -> str | None:
     """``text`` in its canonical spelling, or None when it is not an Instagram address."""
     found = parse_link(text)
     return found.canonical if found is not None else None
+
+
+def account_key(username: str) -> str:
+    """An account name as postme compares it: lower case, no leading ``@`` (Instagram
+    account names ignore case)."""
+    return username.lower().lstrip("@")

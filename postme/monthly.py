@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from postme.comments import RegisterEntry
     from postme.config import Settings
     from postme.healthdays import SpecialDay
+    from postme.history import ReadHistory
     from postme.metrics import FollowerPoint
     from postme.stores.base import Store, Tab, WritePlan
 
@@ -194,19 +195,13 @@ def month_figures(
     health days and holidays (:func:`postme.healthdays.special_days`) around the month."""
     import pandas as pd
 
-    from postme.analysis import _at_boundary
+    from postme.analysis import follower_change, known_followers, percent
 
     start, end = month.start, min(month.end, as_of)
-    points = sorted(
-        (p for p in followers if p.followers is not None and p.date <= as_of),
-        key=lambda p: (p.date, p.row),
+    points = known_followers(followers, as_of)
+    change = follower_change(
+        points, month.start, month.shift(1).start if as_of >= month.end else None
     )
-    followers_start = _at_boundary(points, month.start)
-    followers_end = _at_boundary(points, month.shift(1).start) if as_of >= month.end else None
-    growth = growth_pct = None
-    if followers_start is not None and followers_end is not None:
-        growth = followers_end - followers_start
-        growth_pct = growth / followers_start * 100 if followers_start else None
 
     in_month = posts[(posts["date"] >= start) & (posts["date"] <= end)]
     known = in_month["interactions"].dropna()
@@ -260,20 +255,20 @@ def month_figures(
     month_points = [p for p in points if month.start <= p.date <= month.end]
     return MonthFigures(
         month=month.label,
-        followers_start=followers_start,
-        followers_end=followers_end,
-        follower_growth=growth,
-        follower_growth_pct=growth_pct,
+        followers_start=change.start,
+        followers_end=change.end,
+        follower_growth=change.growth,
+        follower_growth_pct=change.growth_pct,
         posts=len(in_month),
         interactions=int(known.sum()) if len(known) else None,
         engagement_rate_pct=float(rates.mean()) if len(rates) else None,
         planned=planned,
         published=published,
         cancelled=cancelled,
-        plan_adherence_pct=published / due_rows * 100 if due_rows > 0 else None,
+        plan_adherence_pct=percent(published, due_rows),
         days_due=len(special_days),
         days_greeted=greeted,
-        greeting_coverage_pct=greeted / len(special_days) * 100 if special_days else None,
+        greeting_coverage_pct=percent(greeted, len(special_days)),
         posts_by_program=_counts(by_program),
         interactions_by_program=tuple(
             (str(name), int(group.sum()) if group.notna().any() else None)
@@ -364,6 +359,7 @@ def comment_figures(
 ) -> CommentFigures:
     """The month's figures from the register rows (:func:`postme.comments_tab.read_register`);
     ``register`` None: the tab is absent."""
+    from postme.analysis import percent
     from postme.comments import month_counts
 
     options = settings.comments
@@ -392,7 +388,7 @@ def comment_figures(
         answered_late=counts.answered_late,
         unanswered=counts.unanswered,
         still_open=still_open,
-        answered_in_time_pct=counts.answered_in_time / judged * 100 if judged > 0 else None,
+        answered_in_time_pct=percent(counts.answered_in_time, judged),
         median_first_response_hours=counts.median_first_response_hours,
         response_days=options.response_days,
         tab=options.tab,
@@ -629,6 +625,13 @@ def read_monthly_report(
     from postme.history import read_history
 
     history = read_history(settings, store, [comments_request(settings)])
+    return _month_of(history, month, settings, as_of, now or dt.datetime.now(settings.zone))
+
+
+def _month_of(
+    history: ReadHistory, month: Month, settings: Settings, as_of: dt.date, now: dt.datetime
+) -> MonthlyReport:
+    """The month's report from what :func:`postme.history.read_history` read."""
     return build_monthly_report(
         month,
         history.data.calendar,
@@ -636,7 +639,7 @@ def read_monthly_report(
         history.posts,
         settings,
         as_of=as_of,
-        now=now or dt.datetime.now(settings.zone),
+        now=now,
         register=_register(history.data.tab(settings.comments.tab), settings),
     )
 
@@ -673,16 +676,7 @@ def run_monthly(
         monthly_tab = TabRequest(title=settings.report.tab, header_row=1, required=False)
         history = read_history(settings, store, [monthly_tab, comments_request(settings)])
         data = history.data
-        report = build_monthly_report(
-            month,
-            data.calendar,
-            history.followers,
-            history.posts,
-            settings,
-            as_of=as_of,
-            now=stamp,
-            register=_register(data.tab(settings.comments.tab), settings),
-        )
+        report = _month_of(history, month, settings, as_of, stamp)
         plan = WritePlan()
         plan_monthly_tab(plan, data.tab(settings.report.tab), report, settings, updated_at=stamp)
         if not dry_run:

@@ -1,4 +1,4 @@
-"""Pure parsers for the values people type into the planner (SPEC §3, messy values).
+"""Pure parsers for the values people type into the planner (README "Your own spreadsheet").
 
 Cells arrive as ``str``, ``int``, ``float``, ``bool`` or ``None`` (see
 :mod:`postme.stores.base`); date cells are serial day counts from 1899-12-30 with the
@@ -720,10 +720,14 @@ def parse_count(value: Cell) -> int | None:
         return None
     if isinstance(value, bool):
         raise _count_unrecognised(value)
-    if isinstance(value, int):
-        if value < 0:
-            raise _count_negative(value)
-        return value
+    if isinstance(value, int | float):
+        return _count_of_number(value)
+    if not isinstance(value, str):
+        raise _count_unrecognised(value)
+    return _count_of_text(value)
+
+
+def _count_of_number(value: int | float) -> int:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise _count_unrecognised(value)
@@ -732,8 +736,12 @@ def parse_count(value: Cell) -> int | None:
         if abs(value - round(value)) > 1e-6:
             raise _count_fraction(value)
         return int(round(value))
-    if not isinstance(value, str):
-        raise _count_unrecognised(value)
+    if value < 0:
+        raise _count_negative(value)
+    return value
+
+
+def _count_of_text(value: str) -> int | None:
     text = " ".join(value.casefold().split())
     if not text:
         return None

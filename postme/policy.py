@@ -1,11 +1,12 @@
-"""The content policy (SPEC §4): check calendar rows and return findings.
+"""The content policy (README "Definitions", ``docs/rules.md``): check calendar rows and
+return findings.
 
 The rules, their default severities and why they exist are in ``postme.rules`` (one
 registry; ``docs/rules.md`` is generated from it). ``[policy] severity = { "rule-id" =
 "error" | "warning" | "off" }`` changes a severity. ``bad-date`` and ``bad-time`` are
-always reported (SPEC §4): ``"off"`` makes them warnings, not silent.
+always reported: ``"off"`` makes them warnings, not silent.
 
-Decisions where SPEC is silent:
+Decisions the README leaves open:
 
 - Scope: rows dated from the Monday of the ISO week before ``as_of`` to ``as_of`` + 14
   days; rows without a readable date are always in scope. ``bad-date``/``bad-time``
@@ -232,6 +233,12 @@ class _Checker:
 
     # -- helpers ------------------------------------------------------------------------
 
+    def flag(
+        self, rule: str, entry: CalendarEntry, field: str, message: str, severity: str | None = None
+    ) -> None:
+        """A finding on ``field`` of ``entry``'s row, showing what the cell holds."""
+        self.add(rule, entry.row, field, entry.raw.get(field), message, severity)
+
     def add(
         self,
         rule: str,
@@ -312,11 +319,10 @@ class _Checker:
                 continue
             seen = first.setdefault(key, entry.row)
             if seen != entry.row and entry.row in rows_in_scope:
-                self.add(
+                self.flag(
                     "duplicate-caption",
-                    entry.row,
+                    entry,
                     "caption",
-                    entry.raw.get("caption"),
                     _(
                         "The caption {value} is the same as the caption on row {first}. "
                         "Write a new caption, or mark one of the rows as cancelled if it "
@@ -353,22 +359,20 @@ class _Checker:
             return
         raw = entry.raw
         if raw.get("date") is None and "date" in self.calendar.columns:
-            self.add(
+            self.flag(
                 "missing-field",
-                entry.row,
+                entry,
                 "date",
-                None,
                 _(
                     "Row {row} has no date in the {column} column. Type the posting date, "
                     "for example 16/11/2026."
                 ).format(row=entry.row, column=self.column("date")),
             )
         if raw.get("program") is None and "program" in self.calendar.columns:
-            self.add(
+            self.flag(
                 "missing-field",
-                entry.row,
+                entry,
                 "program",
-                None,
                 _(
                     "Row {row} has no programme in the {column} column. Choose one of: {known}."
                 ).format(row=entry.row, column=self.column("program"), known=self.program_names),
@@ -389,11 +393,10 @@ class _Checker:
                 and self.on("unverified-published")
             ):
                 continue  # reported as unverified-published
-            self.add(
+            self.flag(
                 "missing-field",
-                entry.row,
+                entry,
                 name,
-                None,
                 _(
                     "The {column} cell is empty, but a post with status {status} needs it. "
                     "Fill in {column}, or set the status back to the stage the post is at."
@@ -418,11 +421,10 @@ class _Checker:
                 "The {column} text is {count} characters; Instagram allows {limit}. Shorten "
                 "it by {excess} characters. It reads: {value}"
             )
-        self.add(
+        self.flag(
             "caption-too-long",
-            entry.row,
+            entry,
             field,
-            entry.raw.get(field),
             message.format(
                 count=count,
                 limit=limit,
@@ -449,13 +451,12 @@ class _Checker:
             distinct.update(
                 (key, tag) for key, tag in _hashtags_cached(hashtags) if key not in distinct
             )
+        field = self._tag_field(hashtags)
         if self.on("too-many-hashtags") and len(distinct) > limit:
-            field = self._tag_field(hashtags)
-            self.add(
+            self.flag(
                 "too-many-hashtags",
-                entry.row,
+                entry,
                 field,
-                entry.raw.get(field),
                 _(
                     "This post has {count} different hashtags; keep it to {limit} or "
                     "fewer. Remove {excess}. Hashtags: {value}"
@@ -468,12 +469,10 @@ class _Checker:
             )
         generic = [tag for key, tag in distinct.items() if key in self.generic_keys]
         if self.on("generic-hashtag") and generic:
-            field = self._tag_field(hashtags)
-            self.add(
+            self.flag(
                 "generic-hashtag",
-                entry.row,
+                entry,
                 field,
-                entry.raw.get(field),
                 _(
                     "{tags}: Instagram says generic hashtags do not help people find a post. "
                     "Use tags about the topic instead. The {column} cell reads: {value}"
@@ -486,12 +485,10 @@ class _Checker:
         if self.on("missing-hashtag"):
             missing = [tag for key, tag in required if key not in distinct]
             if missing:
-                field = self._tag_field(hashtags)
-                self.add(
+                self.flag(
                     "missing-hashtag",
-                    entry.row,
+                    entry,
                     field,
-                    entry.raw.get(field),
                     _(
                         "This post needs the hashtag {missing}. Add it to the {column} cell, "
                         "which now reads: {value}"
@@ -512,11 +509,10 @@ class _Checker:
         limit = self.policy.mentions_max
         if len(distinct) <= limit:
             return
-        self.add(
+        self.flag(
             "too-many-mentions",
-            entry.row,
+            entry,
             "caption",
-            entry.raw.get("caption"),
             _(
                 "This post mentions {count} accounts; Instagram allows {limit}. Remove "
                 "{excess} @mentions. Mentions: {value}"
@@ -534,11 +530,10 @@ class _Checker:
         for name, text in folded.items():
             phrases = self.banned.found(text)
             if phrases:
-                self.add(
+                self.flag(
                     "banned-phrase",
-                    entry.row,
+                    entry,
                     name,
-                    entry.raw.get(name),
                     _(
                         "The {column} cell says {phrases}, a claim that must not be "
                         "published. Rewrite it without that phrase. The text: {value}"
@@ -556,11 +551,10 @@ class _Checker:
             checkers = _names(verifier)
             makers = _names(entry.get("creator"))
             if checkers and checkers <= makers:
-                self.add(
+                self.flag(
                     "self-verified",
-                    entry.row,
+                    entry,
                     "verifier",
-                    entry.raw.get("verifier"),
                     _(
                         "{value} made this content and also verified it. Ask another team "
                         "member to verify it and put their name in the {column} cell."
@@ -572,11 +566,10 @@ class _Checker:
             and not verifier
             and "verifier" in columns
         ):
-            self.add(
+            self.flag(
                 "unverified-published",
-                entry.row,
+                entry,
                 "verifier",
-                entry.raw.get("verifier"),
                 _(
                     "This post is marked {status} but nobody verified it. Have a verifier "
                     "check it now (edit or take it down if needed) and put their name in "
@@ -590,11 +583,10 @@ class _Checker:
         program = self.programs.get(entry.program)
         if program is None or not program.formats or entry.format in program.formats:
             return
-        self.add(
+        self.flag(
             "format-mismatch",
-            entry.row,
+            entry,
             "format",
-            entry.raw.get("format"),
             _(
                 "{program} is made as {allowed}, not {value}. Change the format, or the "
                 "programme if this post belongs to another one."
@@ -614,11 +606,10 @@ class _Checker:
         inside = start <= moment <= end if start <= end else (moment >= start or moment <= end)
         if inside:
             return
-        self.add(
+        self.flag(
             "outside-hours",
-            entry.row,
+            entry,
             "time",
-            entry.raw.get("time"),
             _(
                 "The time {value} is outside the posting hours {start}–{end}. Move the post "
                 "into those hours."
@@ -637,11 +628,10 @@ class _Checker:
         if any(self.cerdik.matches(text) for text in folded.values()):
             return
         field = "caption" if "caption" in folded else "title"
-        self.add(
+        self.flag(
             "cerdik-missing",
-            entry.row,
+            entry,
             field,
-            entry.raw.get(field),
             _(
                 "This {program} post does not name a CERDIK habit (Cek kesehatan, Enyahkan "
                 "asap rokok, Rajin aktivitas fisik, Diet seimbang, Istirahat cukup, Kelola "
@@ -657,11 +647,10 @@ class _Checker:
             return
         if entry.format in _NO_POST_FORMATS and parse_link(link) is not None:
             return
-        self.add(
+        self.flag(
             "bad-link",
-            entry.row,
+            entry,
             "link",
-            entry.raw.get("link"),
             _(
                 "{value} is not a link to an Instagram post. Open the post on Instagram, "
                 "copy its link (it looks like https://www.instagram.com/p/ABC123xyz/) and "

@@ -7,7 +7,9 @@ registered when they are loaded; well-known secret shapes are masked too.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 
 _known: set[str] = set()
 
@@ -23,6 +25,12 @@ _PATTERNS = (
 )
 
 MASK = "***"
+
+
+def readable_by_others(mode: int) -> bool:
+    """True when a file of this ``st_mode`` can be read by users other than its owner
+    (a key or session file then wants ``chmod 600``); never on Windows (no POSIX modes)."""
+    return os.name != "nt" and stat.S_IMODE(mode) & 0o077 != 0
 
 
 def register_secret(value: str | None) -> None:

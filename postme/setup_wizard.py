@@ -710,45 +710,56 @@ def _choose_language(language: str | None, ask: Ask | None) -> str:
 
 
 def _sheet_answers(options: InitOptions, ask: Ask | None, base: Path) -> dict[str, Any]:
+    backend = _backend_answer(options, ask)
+    if backend == "xlsx":
+        return {"backend": "xlsx", "path": _workbook_answer(options.path, ask)}
+    return _gsheets_answers(options, ask)
+
+
+def _backend_answer(options: InitOptions, ask: Ask | None) -> str:
+    """ "xlsx" or "gsheets": from --store, else from --path / --spreadsheet, else asked."""
     backend = options.backend
     if backend is not None and backend not in ("xlsx", "gsheets"):
         raise ConfigError(_("--store {value}: use xlsx or gsheets.").format(value=backend))
-    if backend is None:
-        if options.path is not None:
-            backend = "xlsx"
-        elif options.spreadsheet is not None:
-            backend = "gsheets"
-        elif ask is not None:
-            picked = choose(
-                ask,
-                _(
-                    "Where is the planner? xlsx = an Excel file on this computer, "
-                    "gsheets = a Google Sheet"
-                ),
-                ("xlsx", "gsheets"),
-                "xlsx",
-            )
-            backend = "gsheets" if picked == "gsheets" else "xlsx"
-        else:
-            raise ConfigError(_("Say where the planner is: --path FILE.xlsx or --spreadsheet URL."))
-    if backend == "xlsx":
-        if options.path is not None:
-            problem = workbook_problem(options.path)
-            if problem:
-                raise ConfigError(problem)
-            return {"backend": "xlsx", "path": str(options.path.expanduser().resolve())}
-        if ask is None:
-            raise ConfigError(_("--store xlsx needs --path FILE.xlsx."))
-        question = _("Path of the Excel workbook (.xlsx)")
-        for _attempt in range(5):
-            answer = clean_path(ask(question, (), None))
-            if not answer:
-                raise ConfigError(_("No workbook given. Run 'postme init' again."))
-            problem = workbook_problem(Path(answer))
-            if not problem:
-                return {"backend": "xlsx", "path": str(Path(answer).expanduser().resolve())}
-            question = problem + " " + _("Path of the Excel workbook (.xlsx)")
-        raise ConfigError(problem)
+    if backend is not None:
+        return backend
+    if options.path is not None:
+        return "xlsx"
+    if options.spreadsheet is not None:
+        return "gsheets"
+    if ask is None:
+        raise ConfigError(_("Say where the planner is: --path FILE.xlsx or --spreadsheet URL."))
+    picked = choose(
+        ask,
+        _("Where is the planner? xlsx = an Excel file on this computer, gsheets = a Google Sheet"),
+        ("xlsx", "gsheets"),
+        "xlsx",
+    )
+    return "gsheets" if picked == "gsheets" else "xlsx"
+
+
+def _workbook_answer(path: Path | None, ask: Ask | None) -> str:
+    """The resolved path of the planner workbook (given, else asked up to 5 times)."""
+    if path is not None:
+        problem = workbook_problem(path)
+        if problem:
+            raise ConfigError(problem)
+        return str(path.expanduser().resolve())
+    if ask is None:
+        raise ConfigError(_("--store xlsx needs --path FILE.xlsx."))
+    question = _("Path of the Excel workbook (.xlsx)")
+    for _attempt in range(5):
+        answer = clean_path(ask(question, (), None))
+        if not answer:
+            raise ConfigError(_("No workbook given. Run 'postme init' again."))
+        problem = workbook_problem(Path(answer))
+        if not problem:
+            return str(Path(answer).expanduser().resolve())
+        question = problem + " " + _("Path of the Excel workbook (.xlsx)")
+    raise ConfigError(problem)
+
+
+def _gsheets_answers(options: InitOptions, ask: Ask | None) -> dict[str, Any]:
     spreadsheet = options.spreadsheet
     if spreadsheet is None:
         if ask is None:

@@ -1,5 +1,6 @@
-"""Slot checks (SPEC §5): missed and unplanned slots, empty days, unmarked special days,
-and, with Instagram data, published rows with no post and posts with no row.
+"""Slot checks (README "Definitions", slot findings): missed and unplanned slots, empty
+days, unmarked special days, and, with Instagram data, published rows with no post and
+posts with no row.
 
 Everything is judged in the team's timezone (``settings.zone``). Definitions:
 

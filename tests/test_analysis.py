@@ -193,7 +193,7 @@ def test_by_program_breakdown() -> None:
     )
 
 
-def test_english_weekday_and_missed_worked_out_when_not_given() -> None:
+def test_weekday_kept_as_a_number_and_missed_worked_out_when_not_given() -> None:
     # Row 6 (Saturday 21 10:00, in production) is due 12:00 with the grace; NOW is past it.
     report = week47(missed_rows=None)
     assert report.best_weekday == 4

@@ -1,4 +1,5 @@
-"""Health days (shipped data + team overrides) and national holidays (SPEC §5, §10)."""
+"""Health days (shipped data + team overrides) and national holidays
+(``postme/data/health_days.toml``)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from postme.healthdays import (
 
 D = dt.date
 
-# SPEC §10, resolved for 2026 by hand. The rule-based ones:
+# postme/data/health_days.toml, resolved for 2026 by hand. The rule-based ones:
 # - Jan 2026: 1 Jan is a Thursday, Sundays are 4, 11, 18, 25 -> last Sunday is 25 Jan,
 #   the same day as Hari Gizi Nasional; both must be listed.
 # - Mar 2026: 1 Mar is a Sunday, Thursdays are 5, 12 -> 2nd Thursday is 12 Mar.

@@ -1,4 +1,5 @@
-"""The parsers for messy planner values (SPEC §3): real-looking inputs and arbitrary ones."""
+"""The parsers for messy planner values (README "Your own spreadsheet"): real-looking
+inputs and arbitrary ones."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The content policy (SPEC §4) on small calendars built in the test."""
+"""The content policy (``docs/rules.md``) on small calendars built in the test."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Slot checks (SPEC §5): missed, unplanned, empty-day, upcoming-day, not-found, off-plan."""
+"""Slot checks (README "Definitions"): missed, unplanned, empty-day, upcoming-day,
+not-found, off-plan."""
 
 from __future__ import annotations
 

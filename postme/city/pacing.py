@@ -196,11 +196,9 @@ def _is_block(error: BaseException) -> bool:
     """Instagram refused because of the rate of reads (401 "Please wait", 429)."""
     import instaloader
 
-    seen: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and all(current is not s for s in seen):
-        seen.append(current)
-        current = current.__cause__ or current.__context__
+    from postme.instagram.base import error_chain
+
+    seen = error_chain(error)
     if any(isinstance(e, instaloader.exceptions.TooManyRequestsException) for e in seen):
         return True
     text = " ".join(str(e) for e in seen).casefold()

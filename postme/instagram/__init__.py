@@ -1,4 +1,4 @@
-"""Instagram sources behind one small interface (SPEC §2, §8).
+"""Instagram sources behind one small interface (README "Instagram", ``docs/reliability.md``).
 
 - :class:`LiveSource` — instaloader with a saved session, a request budget and bounded waits.
 - :class:`JsonDirSource` — a folder of instaloader metadata files, offline.

@@ -241,7 +241,7 @@ def account_from_profile(profile: instaloader.Profile, taken_at: datetime) -> Ac
 # --- instaloader failures → plain messages ------------------------------------------------
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
+def error_chain(exc: BaseException) -> list[BaseException]:
     """``exc`` and its causes/contexts, outermost first (instaloader wraps after retries)."""
     seen: list[BaseException] = []
     current: BaseException | None = exc
@@ -278,55 +278,68 @@ def translate_instaloader_error(
     """
     if isinstance(exc, InstagramError):
         return exc
-    chain = _chain(exc)
-    user = username or "USER"
-    login_fix = _("run `postme login {user}` once by hand to make a new session").format(user=user)
-
-    def has(kind: type[BaseException] | tuple[type[BaseException], ...]) -> bool:
-        return any(isinstance(e, kind) for e in chain)
-
-    if has(pickle.UnpicklingError) or (
-        session_file is not None and has((EOFError, KeyError, ValueError, TypeError))
+    chain = error_chain(exc)
+    if _has(chain, pickle.UnpicklingError) or (
+        session_file is not None and _has(chain, (EOFError, KeyError, ValueError, TypeError))
     ):
         return corrupt_session_error(session_file, username)
-    if has(instaloader.exceptions.AbortDownloadException):
+    user = username or "USER"
+    for explain in (_blocked_error, _refused_error, _login_error):
+        error = explain(chain, user)
+        if error is not None:
+            return error
+    return InstagramError(
+        _("Instagram could not be read ({detail}). Try again later.").format(
+            detail=_first_line(exc)
+        )
+    )
+
+
+def _has(
+    chain: list[BaseException], kind: type[BaseException] | tuple[type[BaseException], ...]
+) -> bool:
+    return any(isinstance(e, kind) for e in chain)
+
+
+def _login_fix(user: str) -> str:
+    return _("run `postme login {user}` once by hand to make a new session").format(user=user)
+
+
+def _checkpoint_error(user: str) -> InstagramError:
+    return InstagramError(
+        _(
+            "Instagram wants to check that it is really you (checkpoint). Open Instagram "
+            "in a browser or the app, log in as {user} and confirm it is you, then make a "
+            "new session with `postme login {user}`."
+        ).format(user=user)
+    )
+
+
+def _blocked_error(chain: list[BaseException], user: str) -> InstagramError | None:
+    """The session logged out, a checkpoint, a login wall, a wait or a rate limit."""
+    if _has(chain, instaloader.exceptions.AbortDownloadException):
         if _any_text(chain, "Redirected to login page", "logged out"):
             return InstagramError(
                 _(
                     "Instagram has logged the saved session out. Wait a few hours, then {fix}."
-                ).format(fix=login_fix)
+                ).format(fix=_login_fix(user))
             )
-        return InstagramError(
-            _(
-                "Instagram wants to check that it is really you (checkpoint). Open Instagram "
-                "in a browser or the app, log in as {user} and confirm it is you, then make a "
-                "new session with `postme login {user}`."
-            ).format(user=user)
-        )
-    please_wait = InstagramError(
-        _(
-            'Instagram answered "Please wait a few minutes before you try again". This '
-            "block usually lasts several hours. Run postme again later (for example "
-            "tomorrow); do not log in again and again, that makes it last longer."
-        )
-    )
+        return _checkpoint_error(user)
     if _any_text(chain, "Please wait a few minutes"):
-        return please_wait
+        return _please_wait_error()
     if _any_text(chain, "checkpoint_required", "challenge_required", "instagram.com/challenge"):
+        return _checkpoint_error(user)
+    if _has(chain, instaloader.exceptions.LoginRequiredException) or _any_text(
+        chain, "login_required"
+    ):
         return InstagramError(
-            _(
-                "Instagram wants to check that it is really you (checkpoint). Open Instagram "
-                "in a browser or the app, log in as {user} and confirm it is you, then make a "
-                "new session with `postme login {user}`."
-            ).format(user=user)
-        )
-    if has(instaloader.exceptions.LoginRequiredException) or _any_text(chain, "login_required"):
-        return InstagramError(
-            _("Instagram requires a login to read this account: {fix}.").format(fix=login_fix)
+            _("Instagram requires a login to read this account: {fix}.").format(
+                fix=_login_fix(user)
+            )
         )
     if _status_in(chain, 401):
-        return please_wait
-    if has(instaloader.exceptions.TooManyRequestsException) or _status_in(chain, 429):
+        return _please_wait_error()
+    if _has(chain, instaloader.exceptions.TooManyRequestsException) or _status_in(chain, 429):
         return InstagramError(
             _(
                 "Instagram says there were too many requests (429). Wait at least an hour "
@@ -334,11 +347,22 @@ def translate_instaloader_error(
                 "time, and keep the request budget small."
             )
         )
-    if has(instaloader.exceptions.LoginRequiredException):
-        return InstagramError(
-            _("Instagram requires a login to read this account: {fix}.").format(fix=login_fix)
+    return None
+
+
+def _please_wait_error() -> InstagramError:
+    return InstagramError(
+        _(
+            'Instagram answered "Please wait a few minutes before you try again". This '
+            "block usually lasts several hours. Run postme again later (for example "
+            "tomorrow); do not log in again and again, that makes it last longer."
         )
-    if has(instaloader.exceptions.PrivateProfileNotFollowedException):
+    )
+
+
+def _refused_error(chain: list[BaseException], user: str) -> InstagramError | None:
+    """A private or missing profile, or no network."""
+    if _has(chain, instaloader.exceptions.PrivateProfileNotFollowedException):
         return InstagramError(
             _(
                 "The Instagram profile {user} is private and the saved session does not "
@@ -346,8 +370,8 @@ def translate_instaloader_error(
             ).format(user=user)
         )
     if (
-        has(instaloader.exceptions.ProfileNotExistsException)
-        or has(instaloader.exceptions.QueryReturnedForbiddenException)
+        _has(chain, instaloader.exceptions.ProfileNotExistsException)
+        or _has(chain, instaloader.exceptions.QueryReturnedForbiddenException)
         or _status_in(chain, 403)
     ):
         return InstagramError(
@@ -357,21 +381,26 @@ def translate_instaloader_error(
                 "Instagram refused the request; try again later."
             ).format(user=user)
         )
-    if has(requests.exceptions.ConnectionError) or has(requests.exceptions.Timeout):
+    if _has(chain, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
         return InstagramError(
             _(
                 "Could not reach Instagram: no network connection (or it timed out). Check "
                 "the internet connection and run postme again."
             )
         )
-    if has(instaloader.exceptions.BadCredentialsException):
+    return None
+
+
+def _login_error(chain: list[BaseException], user: str) -> InstagramError | None:
+    """A login that Instagram refused (``postme login``)."""
+    if _has(chain, instaloader.exceptions.BadCredentialsException):
         return InstagramError(
             _(
                 "Instagram refused the login: wrong password or code. "
                 "Try `postme login {user}` again."
             ).format(user=user)
         )
-    if has(instaloader.exceptions.LoginException):
+    if _has(chain, instaloader.exceptions.LoginException):
         if _any_text(chain, "checkpoint"):
             return InstagramError(
                 _(
@@ -382,14 +411,10 @@ def translate_instaloader_error(
             )
         return InstagramError(
             _("Instagram refused the login ({detail}). Try again later.").format(
-                detail=_first_line(exc)
+                detail=_first_line(chain[0])
             )
         )
-    return InstagramError(
-        _("Instagram could not be read ({detail}). Try again later.").format(
-            detail=_first_line(exc)
-        )
-    )
+    return None
 
 
 def corrupt_session_error(session_file: Path | None, username: str | None) -> InstagramError:

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import json
 import lzma
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +36,8 @@ from postme.instagram.base import (
     post_type_of,
     translate_instaloader_error,
 )
+from postme.instagram.live import FETCH_FAILURES, BudgetedReader, BudgetReached
+from postme.links import account_key
 
 COMMENTS_SUFFIX = "_comments.json"
 
@@ -108,7 +109,7 @@ def record_from_comment(
         owner=owner,
         text=str(comment.text or ""),
         likes=int(comment.likes_count or 0),
-        by_account=bool(account) and owner == account.lower().lstrip("@"),
+        by_account=bool(account) and owner == account_key(account),
         replies=replies,
     )
 
@@ -227,7 +228,7 @@ def read_comment_files(folder: Path, account: str, since: datetime) -> CommentsC
 # --- live: Post.get_comments() with the saved session, within the budget -------------------
 
 
-class LiveComments:
+class LiveComments(BudgetedReader):
     """Comments of the given posts read live with the saved session.
 
     Each post costs one request for its metadata plus one per page of comments (and one
@@ -237,60 +238,15 @@ class LiveComments:
     ``complete=False`` and a note.
     """
 
-    def __init__(
-        self,
-        username: str,
-        session_file: Path | None,
-        request_budget: int,
-        max_wait_seconds: float,
-        loader_factory: Callable[..., instaloader.Instaloader] | None = None,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        if request_budget < 1:
-            raise ValueError("request_budget must be at least 1")
-        self.username = username.lower().lstrip("@")
-        self.session_file = session_file
-        self.request_budget = request_budget
-        self.max_wait_seconds = max_wait_seconds
-        self._loader_factory = loader_factory
-        self._sleep = sleep
-
     def fetch(self, posts: Iterable[PostRecord]) -> CommentsCollection:
-        from postme.instagram.live import (
-            _FETCH_FAILURES,
-            BoundedRateController,
-            BudgetReached,
-            LiveSource,
-            default_loader_factory,
-        )
-
         wanted = [p for p in posts if p.comments != 0]
-        controllers: list[BoundedRateController] = []
-
-        def make_controller(context: instaloader.InstaloaderContext) -> BoundedRateController:
-            controller = BoundedRateController(
-                context,
-                budget=self.request_budget,
-                max_wait_seconds=self.max_wait_seconds,
-                sleep=self._sleep,
-            )
-            controllers.append(controller)
-            return controller
-
-        factory = self._loader_factory or default_loader_factory
-        loader = factory(make_controller)
-        if not controllers:
-            raise TypeError("loader_factory must pass the rate controller to Instaloader")
-        controller = controllers[-1]
-        # The one session loader of the live source (missing file, permissions, corrupt).
-        session = LiveSource(self.username, self.session_file, 1, self.max_wait_seconds)
+        loader, controller = self.open_loader()
         found: dict[str, CommentRecord] = {}
         posts_read = 0
         complete = True
         notes: list[str] = []
         try:
-            notes.extend(session._load_session(loader))
+            notes.extend(self.load_session(loader))
             for post in wanted:
                 item = instaloader.Post.from_shortcode(loader.context, post.shortcode)
                 for comment in item.get_comments():
@@ -306,7 +262,7 @@ class LiveComments:
                     "on the next run."
                 ).format(count=stop.used, read=posts_read, total=len(wanted))
             )
-        except _FETCH_FAILURES as err:
+        except FETCH_FAILURES as err:
             error = translate_instaloader_error(err, username=self.username)
             if not found and posts_read == 0:
                 raise error from err

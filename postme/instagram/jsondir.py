@@ -35,6 +35,7 @@ from postme.instagram.base import (
     owner_of,
     record_from_post,
 )
+from postme.links import account_key
 
 _FIELD_NAMES = {
     "likes": "like count",
@@ -86,6 +87,33 @@ class OfflineContext(instaloader.InstaloaderContext):
     login = _refuse
     two_factor_login = _refuse
     test_login = _refuse
+
+
+def _record_of(path: Path, post: instaloader.Post) -> tuple[PostRecord, tuple[str, ...]]:
+    try:
+        return record_from_post(post)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError) as err:
+        raise _unreadable(path, _("the post has no valid date")) from err
+    except OfflineAccess as err:  # pragma: no cover - record_from_post reads nodes only
+        raise _unreadable(path, _("a figure is missing")) from err
+
+
+def _owner_notes(other_owners: dict[str, int], owners: set[str]) -> list[str]:
+    notes: list[str] = []
+    if other_owners:
+        notes.append(
+            _("{count} post files of other accounts ({names}) were ignored.").format(
+                count=sum(other_owners.values()), names=", ".join(sorted(other_owners))
+            )
+        )
+    if len(owners) > 1:
+        notes.append(
+            _(
+                "The folder holds posts of several accounts ({names}) and no profile file "
+                "to say whose it is; all were read. Set [instagram] username to keep one."
+            ).format(names=", ".join(sorted(owners)))
+        )
+    return notes
 
 
 def _is_metadata_file(path: Path) -> bool:
@@ -153,7 +181,7 @@ class JsonDirSource:
         self, folder: Path, username: str | None = None, taken_at: datetime | None = None
     ) -> None:
         self.folder = Path(folder)
-        self.username = username.lower().lstrip("@") if username else None
+        self.username = account_key(username) if username else None
         self.taken_at = taken_at
 
     def fetch(self, since: datetime, progress: Callable[[int], None] | None = None) -> Collection:
@@ -163,6 +191,58 @@ class JsonDirSource:
             raise InputFileError(
                 _("The folder {path} does not exist or is not a folder.").format(path=self.folder)
             )
+        profiles, posts, notes = self._read_folder()
+        account = self._account(profiles, notes)
+        owner = account.username if account is not None else self.username
+
+        records: dict[str, PostRecord] = {}
+        seen: set[str] = set()
+        other_owners: dict[str, int] = {}
+        owners: set[str] = set()
+        for count, (path, post) in enumerate(posts, start=1):
+            post_owner = owner_of(post._node)
+            if post_owner is not None:
+                if owner and post_owner != owner:
+                    other_owners[post_owner] = other_owners.get(post_owner, 0) + 1
+                    continue
+                owners.add(post_owner)
+            record, missing = _record_of(path, post)
+            if record.shortcode in seen:  # e.g. the same post as .json and .json.xz
+                notes.append(
+                    _("{path}: post {shortcode} appears twice in the folder; read once.").format(
+                        path=path.name, shortcode=record.shortcode
+                    )
+                )
+            else:
+                if missing:
+                    notes.append(
+                        _("{path}: no {fields} in the file; left empty.").format(
+                            path=path.name,
+                            fields=", ".join(_FIELD_NAMES.get(m, m) for m in missing),
+                        )
+                    )
+                if record.posted_at >= since:
+                    records[record.shortcode] = record
+            seen.add(record.shortcode)
+            if progress is not None:
+                progress(count)
+        notes.extend(_owner_notes(other_owners, owners))
+        ordered = sorted(records.values(), key=lambda r: r.posted_at, reverse=True)
+        return Collection(
+            account=account,
+            posts=tuple(ordered),
+            requests_used=0,
+            complete=True,
+            notes=tuple(notes),
+        )
+
+    def _read_folder(
+        self,
+    ) -> tuple[
+        list[tuple[Path, instaloader.Profile]], list[tuple[Path, instaloader.Post]], list[str]
+    ]:
+        """The folder's profiles and posts (instaloader's own structures), and a note
+        naming the files that are not instaloader metadata."""
         context = OfflineContext()
         files = sorted(p for p in self.folder.rglob("*") if p.is_file() and _is_metadata_file(p))
         profiles: list[tuple[Path, instaloader.Profile]] = []
@@ -185,66 +265,7 @@ class JsonDirSource:
                     names=", ".join(strays)
                 )
             )
-        account = self._account(profiles, notes)
-        owner = account.username if account is not None else self.username
-
-        records: dict[str, PostRecord] = {}
-        seen: set[str] = set()
-        other_owners: dict[str, int] = {}
-        owners: set[str] = set()
-        for count, (path, post) in enumerate(posts, start=1):
-            post_owner = owner_of(post._node)
-            if post_owner is not None:
-                if owner and post_owner != owner:
-                    other_owners[post_owner] = other_owners.get(post_owner, 0) + 1
-                    continue
-                owners.add(post_owner)
-            try:
-                record, missing = record_from_post(post)
-            except (KeyError, TypeError, ValueError, OverflowError, OSError) as err:
-                raise _unreadable(path, _("the post has no valid date")) from err
-            except OfflineAccess as err:  # pragma: no cover - record_from_post reads nodes only
-                raise _unreadable(path, _("a figure is missing")) from err
-            if record.shortcode in seen:  # e.g. the same post as .json and .json.xz
-                notes.append(
-                    _("{path}: post {shortcode} appears twice in the folder; read once.").format(
-                        path=path.name, shortcode=record.shortcode
-                    )
-                )
-            else:
-                if missing:
-                    notes.append(
-                        _("{path}: no {fields} in the file; left empty.").format(
-                            path=path.name,
-                            fields=", ".join(_FIELD_NAMES.get(m, m) for m in missing),
-                        )
-                    )
-                if record.posted_at >= since:
-                    records[record.shortcode] = record
-            seen.add(record.shortcode)
-            if progress is not None:
-                progress(count)
-        if other_owners:
-            notes.append(
-                _("{count} post files of other accounts ({names}) were ignored.").format(
-                    count=sum(other_owners.values()), names=", ".join(sorted(other_owners))
-                )
-            )
-        if len(owners) > 1:
-            notes.append(
-                _(
-                    "The folder holds posts of several accounts ({names}) and no profile file "
-                    "to say whose it is; all were read. Set [instagram] username to keep one."
-                ).format(names=", ".join(sorted(owners)))
-            )
-        ordered = sorted(records.values(), key=lambda r: r.posted_at, reverse=True)
-        return Collection(
-            account=account,
-            posts=tuple(ordered),
-            requests_used=0,
-            complete=True,
-            notes=tuple(notes),
-        )
+        return profiles, posts, notes
 
     def _account(
         self, profiles: list[tuple[Path, instaloader.Profile]], notes: list[str]

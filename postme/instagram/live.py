@@ -16,8 +16,6 @@ bounded waits, fit for a cron job.
 from __future__ import annotations
 
 import math
-import os
-import stat
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -40,7 +38,8 @@ from postme.instagram.base import (
     translate_instaloader_error,
 )
 from postme.instagram.session import default_session_file
-from postme.secrets import register_secrets
+from postme.links import account_key
+from postme.secrets import readable_by_others, register_secrets
 
 POSSIBLY_PINNED = 3
 
@@ -50,7 +49,7 @@ LoaderFactory = Callable[[RateControllerFactory], instaloader.Instaloader]
 # What a failure part way can look like: instaloader's exceptions, the checkpoint abort
 # (not an InstaloaderException), raw requests errors, our own bounded-wait error, and an
 # answer whose shape instaloader did not expect.
-_FETCH_FAILURES: tuple[type[BaseException], ...] = (
+FETCH_FAILURES: tuple[type[BaseException], ...] = (
     instaloader.exceptions.InstaloaderException,
     instaloader.exceptions.AbortDownloadException,
     requests.exceptions.RequestException,
@@ -133,7 +132,86 @@ def _merge(old: AccountSnapshot | None, new: AccountSnapshot) -> AccountSnapshot
     )
 
 
-class LiveSource:
+class BudgetedReader:
+    """What every live read shares (posts, comments): the account, its saved session
+    (never a login), a request budget and bounded waits."""
+
+    def __init__(
+        self,
+        username: str,
+        session_file: Path | None,
+        request_budget: int,
+        max_wait_seconds: float,
+        loader_factory: LoaderFactory | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if request_budget < 1:
+            raise ValueError("request_budget must be at least 1")
+        self.username = account_key(username)
+        self.session_file = (
+            Path(session_file) if session_file is not None else default_session_file(self.username)
+        )
+        self.request_budget = request_budget
+        self.max_wait_seconds = max_wait_seconds
+        self._loader_factory = loader_factory or default_loader_factory
+        self._sleep = sleep
+
+    def open_loader(self) -> tuple[instaloader.Instaloader, BoundedRateController]:
+        """A loader and the one rate controller it was given (counting the requests
+        against the budget). The caller closes the loader."""
+        controllers: list[BoundedRateController] = []
+
+        def make_controller(context: instaloader.InstaloaderContext) -> BoundedRateController:
+            controller = BoundedRateController(
+                context,
+                budget=self.request_budget,
+                max_wait_seconds=self.max_wait_seconds,
+                sleep=self._sleep,
+            )
+            controllers.append(controller)
+            return controller
+
+        loader = self._loader_factory(make_controller)
+        if not controllers:
+            raise TypeError("loader_factory must pass the rate controller to Instaloader")
+        return loader, controllers[-1]
+
+    def load_session(self, loader: instaloader.Instaloader) -> list[str]:
+        """Load the saved session file into ``loader``; the notes to show (a file others
+        can read). Raises ``InstagramError`` when the file is missing, unreadable or corrupt."""
+        path = self.session_file
+        if not path.exists():
+            raise InstagramError(
+                _(
+                    "No saved Instagram session for {user} (looked for {path}). Run `postme "
+                    "login {user}` once by hand; scheduled runs only load that session and "
+                    "never log in."
+                ).format(user=self.username, path=path)
+            )
+        notes: list[str] = []
+        if readable_by_others(path.stat().st_mode):
+            notes.append(
+                _(
+                    "The session file {path} can be read by other users of this computer; "
+                    "run `chmod 600 {path}`."
+                ).format(path=path)
+            )
+        try:
+            loader.load_session_from_file(self.username, str(path))
+        except OSError as err:
+            raise InstagramError(
+                _("Could not read the Instagram session file {path}: {detail}.").format(
+                    path=path, detail=err.strerror or type(err).__name__
+                )
+            ) from err
+        except Exception as err:  # unpickling can fail in many ways; never show the content
+            raise corrupt_session_error(path, self.username) from err
+        register_secrets(*_cookie_values(loader))
+        return notes
+
+
+class LiveSource(BudgetedReader):
     """Posts newer than ``since`` and an account snapshot, read live from Instagram.
 
     ``fetch`` raises ``InstagramError`` when nothing could be read (no session, profile
@@ -155,74 +233,21 @@ class LiveSource:
         clock: Callable[[], datetime] = _utcnow,
         save_dir: Path | None = None,
     ) -> None:
-        if request_budget < 1:
-            raise ValueError("request_budget must be at least 1")
-        self.username = username.lower().lstrip("@")
-        self.session_file = (
-            Path(session_file) if session_file is not None else default_session_file(self.username)
+        super().__init__(
+            username, session_file, request_budget, max_wait_seconds, loader_factory, sleep=sleep
         )
-        self.request_budget = request_budget
-        self.max_wait_seconds = max_wait_seconds
-        self._loader_factory = loader_factory
-        self._sleep = sleep
         self._clock = clock
         self.save_dir = save_dir
 
     def fetch(self, since: datetime, progress: Callable[[int], None] | None = None) -> Collection:
         if since.tzinfo is None:
             raise ValueError("since must be timezone-aware")
-        controllers: list[BoundedRateController] = []
-
-        def make_controller(context: instaloader.InstaloaderContext) -> BoundedRateController:
-            controller = BoundedRateController(
-                context,
-                budget=self.request_budget,
-                max_wait_seconds=self.max_wait_seconds,
-                sleep=self._sleep,
-            )
-            controllers.append(controller)
-            return controller
-
-        loader = self._loader_factory(make_controller)
-        if not controllers:
-            raise TypeError("loader_factory must pass the rate controller to Instaloader")
-        controller = controllers[-1]
+        loader, controller = self.open_loader()
         try:
-            notes = self._load_session(loader)
+            notes = self.load_session(loader)
             return self._walk(loader, controller, since, progress, notes)
         finally:
             loader.close()  # type: ignore[no-untyped-call]
-
-    def _load_session(self, loader: instaloader.Instaloader) -> list[str]:
-        path = self.session_file
-        if not path.exists():
-            raise InstagramError(
-                _(
-                    "No saved Instagram session for {user} (looked for {path}). Run `postme "
-                    "login {user}` once by hand; scheduled runs only load that session and "
-                    "never log in."
-                ).format(user=self.username, path=path)
-            )
-        notes: list[str] = []
-        if os.name != "nt" and stat.S_IMODE(path.stat().st_mode) & 0o077:
-            notes.append(
-                _(
-                    "The session file {path} can be read by other users of this computer; "
-                    "run `chmod 600 {path}`."
-                ).format(path=path)
-            )
-        try:
-            loader.load_session_from_file(self.username, str(path))
-        except OSError as err:
-            raise InstagramError(
-                _("Could not read the Instagram session file {path}: {detail}.").format(
-                    path=path, detail=err.strerror or type(err).__name__
-                )
-            ) from err
-        except Exception as err:  # unpickling can fail in many ways; never show the content
-            raise corrupt_session_error(path, self.username) from err
-        register_secrets(*_cookie_values(loader))
-        return notes
 
     def _walk(
         self,
@@ -271,7 +296,7 @@ class LiveSource:
                     "again later for the rest."
                 ).format(count=stop.used)
             )
-        except _FETCH_FAILURES as err:
+        except FETCH_FAILURES as err:
             error = translate_instaloader_error(err, username=self.username)
             if account is None:
                 raise error from err

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from postme.errors import InputFileError
 from postme.i18n import _
 from postme.instagram.base import Collection, PostRecord, extract_hashtags, post_link
-from postme.links import shortcode_from_link
+from postme.links import account_key, shortcode_from_link
 from postme.parsing import ParseProblem, parse_count
 
 # Logical field → header names as Meta writes them (compared after normalising case,
@@ -254,20 +254,13 @@ class MetaCsvSource:
                 _("Unknown timezone {timezone}.").format(timezone=timezone)
             ) from err
         self.timezone = timezone
-        self.username = username.lower().lstrip("@") if username else None
+        self.username = account_key(username) if username else None
         self.publish_zone: PublishZone | None = None  # set by fetch
 
     def fetch(self, since: datetime, progress: Callable[[int], None] | None = None) -> Collection:
         if since.tzinfo is None:
             raise ValueError("since must be timezone-aware")
-        text = _read_text(self.path)
-        first_line = text.split("\n", 1)[0]
-        delimiter = max((",", ";", "\t"), key=first_line.count)
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        while rows and not any(cell.strip() for cell in rows[0]):
-            rows.pop(0)
-        if not rows:
-            raise InputFileError(_("The Meta CSV file {path} is empty.").format(path=self.path))
+        rows = self._rows()
         notes: list[str] = []
         columns = self._columns(rows[0], notes)
         body = [_Row(n, row) for n, row in enumerate(rows[1:], start=2) if any(row)]
@@ -299,7 +292,7 @@ class MetaCsvSource:
             created = shortcode_created_at(shortcode) if shortcode else None
             if created is not None and publish.tzinfo is None and post_type is not None:
                 samples.append((publish, created))  # other accounts' rows are evidence too
-            account = cell(row, "account_username").lower().lstrip("@")
+            account = account_key(cell(row, "account_username"))
             if self.username and account and account != self.username:
                 other_accounts[account] = other_accounts.get(account, 0) + 1
                 continue
@@ -331,6 +324,42 @@ class MetaCsvSource:
                 records[record.shortcode] = record
             if progress is not None:
                 progress(count)
+        notes.extend(self._skipped_notes(error_ids, other_accounts, stories_without_id, accounts))
+        notes.append(
+            _(
+                "A Meta Business Suite export has no follower count: the account metrics "
+                "were not updated."
+            )
+        )
+        ordered = sorted(records.values(), key=lambda r: r.posted_at, reverse=True)
+        return Collection(
+            account=None, posts=tuple(ordered), requests_used=0, complete=True, notes=tuple(notes)
+        )
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _rows(self) -> list[list[str]]:
+        """The file's rows (the delimiter guessed from the first line), blank leading rows
+        dropped; raises ``InputFileError`` when nothing is left."""
+        text = _read_text(self.path)
+        first_line = text.split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=first_line.count)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        while rows and not any(cell.strip() for cell in rows[0]):
+            rows.pop(0)
+        if not rows:
+            raise InputFileError(_("The Meta CSV file {path} is empty.").format(path=self.path))
+        return rows
+
+    def _skipped_notes(
+        self,
+        error_ids: list[str],
+        other_accounts: dict[str, int],
+        stories_without_id: int,
+        accounts: set[str],
+    ) -> list[str]:
+        """The notes naming the rows that were not read, and several accounts read."""
+        notes: list[str] = []
         if error_ids:
             notes.append(
                 _(
@@ -361,18 +390,7 @@ class MetaCsvSource:
                     names=", ".join(sorted(accounts))
                 )
             )
-        notes.append(
-            _(
-                "A Meta Business Suite export has no follower count: the account metrics "
-                "were not updated."
-            )
-        )
-        ordered = sorted(records.values(), key=lambda r: r.posted_at, reverse=True)
-        return Collection(
-            account=None, posts=tuple(ordered), requests_used=0, complete=True, notes=tuple(notes)
-        )
-
-    # --- helpers ---------------------------------------------------------------------------
+        return notes
 
     def _record(
         self,

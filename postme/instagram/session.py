@@ -9,7 +9,6 @@ Nothing here prints or logs the password or the cookies.
 from __future__ import annotations
 
 import os
-import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,13 +22,14 @@ from instaloader.instaloader import get_default_session_filename
 from postme.errors import InstagramError
 from postme.i18n import _
 from postme.instagram.base import quiet_loader, translate_instaloader_error
-from postme.secrets import register_secret
+from postme.links import account_key
+from postme.secrets import readable_by_others, register_secret
 
 
 def default_session_file(username: str) -> Path:
     """instaloader's own session path for ``username`` (``~/.config/instaloader/session-USER``
     on Linux and macOS, ``%LOCALAPPDATA%\\Instaloader\\session-USER`` on Windows)."""
-    return Path(get_default_session_filename(username.lower().lstrip("@")))
+    return Path(get_default_session_filename(account_key(username)))
 
 
 def _default_loader() -> instaloader.Instaloader:
@@ -49,7 +49,7 @@ def login(
     two-factor code. Returns the session file path. Raises ``InstagramError`` with a plain
     message (wrong password, checkpoint, rate limit, no network...).
     """
-    user = username.lower().lstrip("@")
+    user = account_key(username)
     path = Path(session_file) if session_file is not None else default_session_file(user)
     loader = loader_factory()
     try:
@@ -110,5 +110,5 @@ def session_info(session_file: Path, now: datetime | None = None) -> SessionInfo
     current = now or datetime.now(UTC)
     saved = datetime.fromtimestamp(status.st_mtime, tz=UTC)
     age_days = max(0.0, (current - saved).total_seconds() / 86400)
-    mode_ok = True if os.name == "nt" else (stat.S_IMODE(status.st_mode) & 0o077) == 0
+    mode_ok = not readable_by_others(status.st_mode)
     return SessionInfo(path=path, exists=True, age_days=round(age_days, 2), mode_ok=mode_ok)
