@@ -71,8 +71,8 @@ from postme.config import Settings
 from postme.i18n import WEEKDAY_NAMES
 from postme.metrics import FollowerPoint, PostMetric
 from postme.slots import shortcode_from_link
-from postme.stores.base import Cell, ChartSpec, Tab, WritePlan, is_blank
-from postme.stores.upsert import compact, plan_upsert
+from postme.stores.base import Cell, ChartSpec, Tab, WritePlan
+from postme.stores.upsert import plan_replace, plan_upsert
 from postme.weeks import IsoWeek
 
 MAX_SNAPSHOT_AGE = dt.timedelta(days=7)  # a boundary value from an older snapshot is None
@@ -616,11 +616,18 @@ def plan_report_writes(
     program_header = _header(PROGRAM_HEADER, language)
     headers, rows = program_rows(ordered, language, zone)
     key = [week_header, program_header]
-    plan_upsert(
-        plan, settings.tabs.by_program, program_tab, headers, key, rows, volatile=[updated_header]
+    weeks = [r.week for r in ordered]
+    plan_replace(
+        plan,
+        settings.tabs.by_program,
+        program_tab,
+        headers,
+        week_header,
+        weeks,
+        rows,
+        key=key,
+        volatile=[updated_header],
     )
-    if program_tab is not None:
-        _blank_stale(plan, program_tab, headers, week_header, program_header, ordered, rows)
 
     followers_header = _header(WEEK_HEADERS["followers_end"], language)
     rate_header = _header(WEEK_HEADERS["engagement_rate_pct"], language)
@@ -632,30 +639,3 @@ def plan_report_writes(
     plan.charts.append(
         ChartSpec(settings.tabs.weekly, title, week_header, (followers_header, rate_header))
     )
-
-
-def _blank_stale(
-    plan: WritePlan,
-    tab: Tab,
-    headers: Sequence[str],
-    week_header: str,
-    program_header: str,
-    reports: Sequence[WeekReport],
-    rows: Sequence[Mapping[str, Cell]],
-) -> None:
-    week_column = tab.column_index(week_header)
-    program_column = tab.column_index(program_header)
-    if week_column is None or program_column is None:
-        return
-    weeks = {r.week.casefold() for r in reports}
-    current = {(str(r[week_header]).casefold(), str(r[program_header]).casefold()) for r in rows}
-    owned = [c for c in (tab.column_index(h) for h in headers) if c is not None]
-    cells: dict[tuple[int, int], Cell] = {}
-    for row in tab.rows:
-        week = str(row.get(week_column) or "").strip().casefold()
-        program = str(row.get(program_column) or "").strip().casefold()
-        if week in weeks and (week, program) not in current:
-            for column in owned:
-                if not is_blank(row.get(column)):
-                    cells[(row.number, column)] = None
-    plan.writes.extend(compact(tab.title, cells))

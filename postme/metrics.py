@@ -45,7 +45,6 @@ from postme.parsing import (
 from postme.slots import shortcode_from_link
 from postme.stores.base import (
     Cell,
-    RangeWrite,
     SheetRow,
     Tab,
     TabRequest,
@@ -479,11 +478,12 @@ def _plan_posts(
     plan_upsert(
         plan,
         settings.tabs.post_metrics,
-        keyed,
+        tab,
         headers,
         [columns.shortcode],
         records,
         volatile=[columns.collected_at],
+        link_key=(columns.link, shortcode_from_link),
     )
     return new, updated
 
@@ -500,7 +500,6 @@ def _keyed_tab(plan: WritePlan, tab: Tab | None, shortcode: str, link: str) -> T
     if code_index is None:
         code_index = len(headers)
         headers = (*headers, shortcode)
-        plan.writes.append(RangeWrite(tab.title, tab.header_row, code_index + 1, ((shortcode,),)))
     rows: list[SheetRow] = []
     for row in tab.rows:
         values = list(row.values) + [None] * max(0, code_index + 1 - len(row.values))
