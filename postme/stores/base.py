@@ -103,6 +103,16 @@ class ChartSpec:
     title: str
     x_header: str
     series_headers: tuple[str, ...]
+    # The axis layout, decided here once and drawn by each store: these series on the
+    # right axis, the others on the left. ``None``: the first series left, the rest right
+    # (followers in thousands left, rates in % right).
+    right_axis: tuple[str, ...] | None = None
+
+    def axis_of(self, header: str) -> str:
+        """ "LEFT_AXIS" or "RIGHT_AXIS" for a series header (matched ignoring case)."""
+        wanted = normalize_header(header)
+        right = self.series_headers[1:] if self.right_axis is None else self.right_axis
+        return "RIGHT_AXIS" if wanted in {normalize_header(h) for h in right} else "LEFT_AXIS"
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,10 @@ from postme.stores.base import (
     Record,
     ReplaceGroup,
     Tab,
+    TabRequest,
     UpsertRows,
     WritePlan,
+    WriteReport,
     cell_a1,
     find_title,
     normalize_header,
@@ -168,6 +170,31 @@ def resolve_plan(
     return resolved
 
 
+def tabs_to_reread(plan: WritePlan) -> list[TabRequest]:
+    """What a store reads right before writing: every tab the plan's intents touch, with
+    the header row seen when planning (row 1 for a tab that did not exist)."""
+    requests: dict[str, TabRequest] = {}
+    for intent in plan.intents:
+        header_row = intent.seen.header_row if intent.seen is not None else 1
+        requests.setdefault(
+            intent.tab.casefold(), TabRequest(intent.tab, header_row or 1, required=False)
+        )
+    return list(requests.values())
+
+
+def report_of(resolved: ResolvedPlan, *, charts_added: int = 0) -> WriteReport:
+    """The summary of a resolved plan once it has been written."""
+    return WriteReport(
+        tabs_added=[t.title for t in resolved.new_tabs],
+        cells_written=resolved.cell_count(),
+        rows_appended=len(
+            {(w.tab, w.row + i) for w in resolved.writes if w.append for i in range(len(w.values))}
+        ),
+        charts_added=charts_added,
+        shortened=list(resolved.shortened),
+    )
+
+
 def preview_writes(plan: WritePlan) -> list[RangeWrite]:
     """The plan's cells against the tabs seen when planning (``WritePlan.writes``)."""
     seen: dict[str, Tab | None] = {}
@@ -251,7 +278,9 @@ class _Resolution:
 def _resolve_intent(intent: Intent, tab: Tab | None) -> _Resolution:
     # A tab that does not exist yet is created by the store with the intent's headers.
     layout = _Layout(tab or Tab(intent.tab, 1, intent.headers, (), 1), intent.headers)
-    header_cells = {(layout.header_row, layout.column(h)): h for h in layout.missing}
+    header_cells: dict[tuple[int, int], Cell] = {
+        (layout.header_row, layout.column(h)): h for h in layout.missing
+    }
     if isinstance(intent, UpsertRows):
         cells, new_rows = _upsert_cells(intent, layout)
     else:

@@ -22,7 +22,18 @@ from typing import Any
 
 from postme.errors import SheetError, TabMissing
 from postme.i18n import _
-from postme.stores.base import Cell, ChartSpec, Tab, TabRequest, WritePlan, build_tab
+from postme.stores.base import (
+    Cell,
+    ChartSpec,
+    Tab,
+    TabRequest,
+    WritePlan,
+    WriteReport,
+    build_tab,
+    find_title,
+)
+from postme.stores.cells import EXCEL_CELL_LIMIT
+from postme.stores.upsert import report_of, resolve_plan, tabs_to_reread
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
@@ -70,19 +81,28 @@ class XlsxStore:
         finally:
             workbook.close()
 
-    def write(self, plan: WritePlan) -> None:
+    def write(self, plan: WritePlan) -> WriteReport:
         if plan.is_empty():
-            return
+            return WriteReport()
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.cell.cell import Cell as XlCell
 
         workbook = self._open(read_only=False)
-        for new_tab in plan.new_tabs:
-            if new_tab.title in workbook.sheetnames:
-                continue
+        # The keyed intents resolved against the workbook as it is now (not as read).
+        fresh: dict[str, Tab | None] = {}
+        for request in tabs_to_reread(plan):
+            actual = find_title(workbook.sheetnames, request.title)
+            if actual is not None:
+                grid = [
+                    [_to_cell(v) for v in row]
+                    for row in workbook[actual].iter_rows(values_only=True)
+                ]
+                fresh[actual] = build_tab(actual, grid, request)
+        resolved = resolve_plan(plan, fresh, cell_limit=EXCEL_CELL_LIMIT)
+        for new_tab in resolved.new_tabs:
             sheet = workbook.create_sheet(new_tab.title)
             sheet.append(list(new_tab.headers))
-        for write in plan.writes:
+        for write in resolved.writes:
             if write.tab not in workbook.sheetnames:
                 raise TabMissing(_tab_missing_message(write.tab, workbook.sheetnames))
             sheet = workbook[write.tab]
@@ -104,6 +124,7 @@ class XlsxStore:
         for chart in plan.charts:
             _add_chart(workbook, chart)
         self._save_atomically(workbook)
+        return report_of(resolved, charts_added=len(plan.charts))
 
     def add_data_validation(
         self, tab: str, column_index: int, first_row: int, allowed: Sequence[str]
