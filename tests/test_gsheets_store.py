@@ -250,7 +250,7 @@ def analysis_plan(caption: str = '=HYPERLINK("http://evil.example","klik")') -> 
     headers = ("Minggu", "Posting", "Likes", "Caption terbaik")
     return WritePlan(
         new_tabs=[NewTab("Analisis Mingguan", headers)],
-        writes=[
+        ranges=[
             RangeWrite(
                 "Analisis Mingguan",
                 2,
@@ -263,13 +263,16 @@ def analysis_plan(caption: str = '=HYPERLINK("http://evil.example","klik")') -> 
     )
 
 
-def test_write_new_tab_in_two_requests(
+def test_write_new_tab_lock_and_one_atomic_batch(
     server: SheetsServer, store: GoogleSheetsStore, planner: str
 ) -> None:
     store.read([calendar_request()])
     server.reset_log()
     store.write(analysis_plan())
-    assert [r.kind for r in server.api_requests()] == ["batchUpdate", "batchUpdateValues"]
+    # The lock (with the metadata in its answer), then tab, values, chart and the lock's
+    # release in one batch. No keyed intents: nothing to re-read.
+    assert [r.kind for r in server.api_requests()] == ["batchUpdate", "batchUpdate"]
+    assert server.developer_metadata(planner) == {}
     assert server.values(planner, "Analisis Mingguan") == [
         ["Minggu", "Posting", "Likes", "Caption terbaik"],
         ["2026-W46", 5, 120, '=HYPERLINK("http://evil.example","klik")'],
@@ -297,7 +300,8 @@ def test_second_run_adds_no_tab_and_no_chart(
     plan = analysis_plan()
     plan.new_tabs.clear()
     again.write(plan)
-    assert [r.kind for r in server.api_requests()] == ["get", "batchGet", "batchUpdateValues"]
+    kinds = [r.kind for r in server.api_requests()]
+    assert kinds == ["get", "batchGet", "batchUpdate", "batchUpdate"]
     assert server.dump(planner) == before
     assert len(server.charts(planner, "Analisis Mingguan")) == 1
 
@@ -308,15 +312,15 @@ def test_empty_plan_sends_nothing(server: SheetsServer, store: GoogleSheetsStore
 
 
 def test_none_clears_a_cell(server: SheetsServer, store: GoogleSheetsStore, planner: str) -> None:
-    store.write(WritePlan(writes=[RangeWrite("Metrik Akun", 2, 2, ((None, 81),))]))
+    store.write(WritePlan(ranges=[RangeWrite("Metrik Akun", 2, 2, ((None, 81),))]))
     assert server.values(planner, "Metrik Akun")[1] == [46327, "", 81, 310]
 
 
 def test_write_past_the_grid_grows_it(
     server: SheetsServer, store: GoogleSheetsStore, planner: str
 ) -> None:
-    store.write(WritePlan(writes=[RangeWrite("Catatan", 1001, 27, (("jauh",),))]))
-    assert [r.kind for r in server.api_requests()] == ["get", "batchUpdate", "batchUpdateValues"]
+    store.write(WritePlan(ranges=[RangeWrite("Catatan", 1001, 27, (("jauh",),))]))
+    assert [r.kind for r in server.api_requests()] == ["batchUpdate", "batchUpdate"]
     assert server.cell(planner, "Catatan", "AA1001") == "jauh"
     # Rows double (1000 + 1000), so the next weeks need no extra request; columns grow
     # exactly.
@@ -324,11 +328,15 @@ def test_write_past_the_grid_grows_it(
 
 
 def test_write_to_a_missing_tab_sends_nothing(
-    server: SheetsServer, store: GoogleSheetsStore
+    server: SheetsServer, store: GoogleSheetsStore, planner: str
 ) -> None:
+    before = server.dump(planner)
     with pytest.raises(TabMissing, match="'Hilang'"):
-        store.write(WritePlan(writes=[RangeWrite("Hilang", 2, 1, (("x",),))]))
-    assert [r.kind for r in server.api_requests()] == ["get"]
+        store.write(WritePlan(ranges=[RangeWrite("Hilang", 2, 1, (("x",),))]))
+    # The lock was taken and given back; no cell was written.
+    assert [r.kind for r in server.api_requests()] == ["batchUpdate", "batchUpdate"]
+    assert server.developer_metadata(planner) == {}
+    assert server.dump(planner) == before
 
 
 def test_add_data_validation(server: SheetsServer, store: GoogleSheetsStore, planner: str) -> None:
@@ -356,7 +364,7 @@ def test_429_then_success_retries_with_backoff(
     assert sleeps == [1.0, 2.0]
     retries = [r for r in caplog.records if r.name == "postme.sheets"]
     assert len(retries) == 2
-    assert "429" in retries[0].getMessage() and "try 2 of 4" in retries[0].getMessage()
+    assert "429" in retries[0].getMessage() and "try 2 of 8" in retries[0].getMessage()
     for token in server.issued_tokens():
         assert token not in caplog.text
 
@@ -375,9 +383,12 @@ def test_429_that_never_clears_gives_up(
     server.inject("batchGet", status=429, times=100)
     with pytest.raises(SheetError) as error:
         store.read([calendar_request()])
-    assert server.count("batchGet") == 4
-    assert len(sleeps) == 3
-    assert "429" in str(error.value) and "4 tries" in str(error.value)
+    # Google's quota refills per minute and it sends no Retry-After: the waits span more
+    # than one whole minute before postme gives up (bounded: 8 tries, 91 s).
+    assert server.count("batchGet") == 8
+    assert sleeps == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+    assert sum(sleeps) > 60
+    assert "429" in str(error.value) and "8 tries" in str(error.value)
     assert error.value.exit_code == ExitCode.SHEET
 
 

@@ -65,7 +65,7 @@ def test_start_is_fast_and_stop_is_clean() -> None:
     url = server.url
     try:
         assert took < 0.5
-        assert requests.get(url + "/nothing", timeout=5).status_code == 404
+        assert requests.get(url + "/nothing", timeout=5).status_code == 501  # loud catch-all
     finally:
         server.stop()
     with pytest.raises(requests.ConnectionError):

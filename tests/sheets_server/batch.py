@@ -6,7 +6,15 @@ import copy
 import secrets
 from typing import Any
 
-from .grid import DEFAULT_COLUMNS, DEFAULT_ROWS, ApiError, Sheet, Spreadsheet, _new_sheet_id
+from .grid import (
+    DEFAULT_COLUMNS,
+    DEFAULT_ROWS,
+    ApiError,
+    Sheet,
+    Spreadsheet,
+    _new_sheet_id,
+    cell_from_data,
+)
 
 
 class BatchRequests:
@@ -23,6 +31,7 @@ class BatchRequests:
             book.shared_with,
             book.locale,
             book.time_zone,
+            copy.deepcopy(book.developer_metadata),
         )
         replies = []
         for number, request in enumerate(body["requests"]):
@@ -40,9 +49,14 @@ class BatchRequests:
                 replies.append(handler(work, args or {}))
             except ApiError as error:
                 raise ApiError(400, f"Invalid requests[{number}].{name}: {error.message}") from None
+        work.check_size()
         book.title = work.title
         book.sheets = work.sheets
-        return {"spreadsheetId": book.spreadsheet_id, "replies": replies}
+        book.developer_metadata = work.developer_metadata
+        reply: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
+        if body.get("includeSpreadsheetInResponse"):
+            reply["updatedSpreadsheet"] = book.metadata()
+        return reply
 
     # spreadsheets.batchUpdate requests: each returns its reply
 
@@ -209,3 +223,92 @@ class BatchRequests:
             sheet = self._grid(book, source.get("sheetId", 0))
             if source.get("startColumnIndex", 0) >= sheet.column_count:
                 raise ApiError(400, "Chart source range exceeds grid limits.")
+
+    def _req_updateCells(self, book: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("fields") != "userEnteredValue":
+            raise ApiError(501, "local server: updateCells only with fields=userEnteredValue")
+        start = args.get("start")
+        if not isinstance(start, dict):
+            raise ApiError(501, "local server: updateCells only with start (not range)")
+        sheet = self._grid(book, start.get("sheetId"))
+        row0, col0 = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0))
+        rows = args.get("rows") or []
+        for r, row in enumerate(rows):
+            values = (row or {}).get("values") or []
+            if row0 + r >= sheet.row_count or col0 + len(values) > sheet.column_count:
+                raise ApiError(
+                    400,
+                    f"Range exceeds grid limits. Max rows: {sheet.row_count}, max columns: "
+                    f"{sheet.column_count}",
+                )
+            for c, data in enumerate(values):
+                sheet.set(row0 + r, col0 + c, cell_from_data(data))
+        return {}
+
+    def _req_appendCells(self, book: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
+        """After the last row holding a value; rows are added to the grid as needed
+        (columns are not)."""
+        if args.get("fields") != "userEnteredValue":
+            raise ApiError(501, "local server: appendCells only with fields=userEnteredValue")
+        sheet = self._grid(book, args.get("sheetId"))
+        rows = args.get("rows") or []
+        first = sheet.last_row() + 1
+        for r, row in enumerate(rows):
+            values = (row or {}).get("values") or []
+            if len(values) > sheet.column_count:
+                raise ApiError(400, f"Range exceeds grid limits. Max columns: {sheet.column_count}")
+            for c, data in enumerate(values):
+                sheet.set(first + r, c, cell_from_data(data))
+        sheet.row_count = max(sheet.row_count, first + len(rows))
+        return {}
+
+    def _req_createDeveloperMetadata(
+        self, book: Spreadsheet, args: dict[str, Any]
+    ) -> dict[str, Any]:
+        meta = copy.deepcopy(args.get("developerMetadata") or {})
+        location = meta.get("location") or {}
+        if location.get("spreadsheet") is not True:
+            raise ApiError(501, "local server: developer metadata only on the spreadsheet")
+        if not meta.get("metadataKey"):
+            raise ApiError(400, "developerMetadata.metadataKey is required")
+        if meta.get("visibility") not in ("DOCUMENT", "PROJECT"):
+            raise ApiError(400, "developerMetadata.visibility is required")
+        metadata_id = meta.get("metadataId")
+        if metadata_id is None:
+            metadata_id = secrets.randbelow(2**31 - 1) + 1
+        if not isinstance(metadata_id, int) or metadata_id < 0:
+            raise ApiError(400, f"Invalid metadataId {metadata_id}")
+        if metadata_id in book.developer_metadata:
+            raise ApiError(400, f"Developer metadata with ID {metadata_id} already exists.")
+        meta["metadataId"] = metadata_id
+        meta["location"] = {"locationType": "SPREADSHEET", "spreadsheet": True}
+        book.developer_metadata[metadata_id] = meta
+        return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
+
+    def _req_deleteDeveloperMetadata(
+        self, book: Spreadsheet, args: dict[str, Any]
+    ) -> dict[str, Any]:
+        lookup = (args.get("dataFilter") or {}).get("developerMetadataLookup")
+        if not isinstance(lookup, dict) or not lookup:
+            raise ApiError(
+                501, "local server: deleteDeveloperMetadata only by developerMetadataLookup"
+            )
+        deleted = []
+        for metadata_id, meta in list(book.developer_metadata.items()):
+            if all(meta.get(k) == v for k, v in lookup.items() if k != "locationType"):
+                deleted.append(book.developer_metadata.pop(metadata_id))
+        return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": deleted}}
+
+    def _req_addConditionalFormatRule(
+        self, book: Spreadsheet, args: dict[str, Any]
+    ) -> dict[str, Any]:
+        rule = copy.deepcopy(args.get("rule") or {})
+        ranges = rule.get("ranges") or []
+        if not ranges or not ("gradientRule" in rule or "booleanRule" in rule):
+            raise ApiError(400, "rule needs ranges and a gradientRule or booleanRule")
+        sheets = {self._grid(book, r.get("sheetId")).sheet_id for r in ranges}
+        if len(sheets) != 1:
+            raise ApiError(400, "All ranges of a conditional format must be on one sheet")
+        sheet = self._grid(book, sheets.pop())
+        sheet.formats.insert(min(int(args.get("index", 0)), len(sheet.formats)), rule)
+        return {}

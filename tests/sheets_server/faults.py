@@ -4,6 +4,7 @@ between two requests) and the log of requests served."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -23,6 +24,8 @@ class Fault:
     malformed: bool = False
     truncated: bool = False
     reset: bool = False
+    trickle: float | None = None  # the answer sent one byte every this many seconds
+    lost: bool = False  # the request is applied, then the connection is reset
 
 
 class LoggedRequest(NamedTuple):
@@ -37,6 +40,7 @@ class FaultsAndLog:
     _lock: threading.RLock
     _log: list[LoggedRequest]
     _faults: list[Fault]
+    _hooks: list[tuple[str, int, Callable[[], object]]]
 
     # -- log and faults
 
@@ -82,6 +86,8 @@ class FaultsAndLog:
         malformed: bool = False,
         truncated: bool = False,
         reset: bool = False,
+        trickle: float | None = None,
+        lost: bool = False,
     ) -> None:
         """Make the next ``times`` requests of ``kind`` ("*" = any API request) fail:
 
@@ -91,13 +97,28 @@ class FaultsAndLog:
           served normally);
         * ``malformed`` — 200 with a cut-off JSON body (Content-Length matches);
         * ``truncated`` — 200 announcing more bytes than are sent, then close;
-        * ``reset`` — close the connection (TCP reset) without an answer.
+        * ``reset`` — close the connection (TCP reset) without an answer;
+        * ``trickle`` — serve the request, sending the answer one byte every ``trickle``
+          seconds (each read gets a byte: only a total deadline stops it);
+        * ``lost`` — apply the request, then close the connection without the answer.
         """
         if kind not in KINDS and kind != "*":
             raise ValueError(f"unknown kind {kind!r}; one of {KINDS} or '*'")
         with self._lock:
             self._faults.append(
-                Fault(kind, times, status, body, retry_after, delay, malformed, truncated, reset)
+                Fault(
+                    kind,
+                    times,
+                    status,
+                    body,
+                    retry_after,
+                    delay,
+                    malformed,
+                    truncated,
+                    reset,
+                    trickle,
+                    lost,
+                )
             )
 
     def clear_faults(self) -> None:
@@ -117,3 +138,27 @@ class FaultsAndLog:
                         self._faults.remove(fault)
                     return fault
         return None
+
+    # -- a person at the spreadsheet
+
+    def after(self, kind: str, edit: Callable[[], object], *, skip: int = 0) -> None:
+        """Run ``edit`` once, right after the server has answered the (``skip`` + 1)-th
+        next request of ``kind``: a person editing between postme's read and its write
+        (e.g. ``after("batchGet", lambda: server.insert_rows(...))``)."""
+        with self._lock:
+            self._hooks.append((kind, skip, edit))
+
+    def _run_hooks(self, kind: str) -> None:
+        with self._lock:
+            due = []
+            kept = []
+            for hook_kind, skip, edit in self._hooks:
+                if hook_kind == kind and skip == 0:
+                    due.append(edit)
+                elif hook_kind == kind:
+                    kept.append((hook_kind, skip - 1, edit))
+                else:
+                    kept.append((hook_kind, skip, edit))
+            self._hooks[:] = kept
+        for edit in due:
+            edit()

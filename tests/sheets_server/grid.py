@@ -23,6 +23,7 @@ KINDS = (
     "batchUpdate",
     "append",
     "clear",
+    "metadataGet",
 )
 API_KINDS = KINDS[1:]
 SHEETS_HOST = "https://sheets.googleapis.com"
@@ -31,6 +32,10 @@ DEFAULT_EMAIL = "postme-bot@test-project.iam.gserviceaccount.com"
 EPOCH = dt.datetime(1899, 12, 30)
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
+# Google's limits: https://support.google.com/drive/answer/37603
+CELL_LIMIT = 10_000_000  # cells per spreadsheet, every tab's whole grid counted
+CHARACTER_LIMIT = 50_000  # characters in one cell
+COLUMN_LIMIT = 18_278
 
 _STATUS_NAMES = {
     400: "INVALID_ARGUMENT",
@@ -40,6 +45,7 @@ _STATUS_NAMES = {
     409: "ABORTED",
     429: "RESOURCE_EXHAUSTED",
     500: "INTERNAL",
+    501: "UNIMPLEMENTED",
     502: "UNAVAILABLE",
     503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
@@ -223,6 +229,7 @@ class Sheet:
     cells: dict[int, dict[int, StoredCell]] = field(default_factory=dict)
     charts: list[dict[str, Any]] = field(default_factory=list)
     validations: list[dict[str, Any]] = field(default_factory=list)
+    formats: list[dict[str, Any]] = field(default_factory=list)  # conditional formats
 
     def clone(self) -> Sheet:
         return Sheet(
@@ -234,6 +241,7 @@ class Sheet:
             {r: dict(cols) for r, cols in self.cells.items()},
             copy.deepcopy(self.charts),
             copy.deepcopy(self.validations),
+            copy.deepcopy(self.formats),
         )
 
     def properties(self) -> dict[str, Any]:
@@ -292,9 +300,26 @@ class Spreadsheet:
     shared_with: set[str] | None = None  # None: every account the server knows
     locale: str = "en_US"
     time_zone: str = "Asia/Jakarta"
+    # Spreadsheet-level developer metadata, by metadataId.
+    developer_metadata: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def sheet(self, title: str) -> Sheet | None:
-        return next((s for s in self.sheets if s.title == title), None)
+        """Titles are unique ignoring case on Google; an A1 range names a tab either way."""
+        exact = next((s for s in self.sheets if s.title == title), None)
+        return exact or next(
+            (s for s in self.sheets if s.title.casefold() == title.casefold()), None
+        )
+
+    def cell_count(self) -> int:
+        return sum(s.row_count * s.column_count for s in self.sheets)
+
+    def check_size(self) -> None:
+        if self.cell_count() > CELL_LIMIT:
+            raise ApiError(
+                400,
+                f"This action would increase the number of cells in the workbook above the "
+                f"limit of {CELL_LIMIT} cells.",
+            )
 
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
@@ -305,6 +330,8 @@ class Spreadsheet:
             entry: dict[str, Any] = {"properties": sheet.properties()}
             if sheet.charts:
                 entry["charts"] = copy.deepcopy(sheet.charts)
+            if sheet.formats:
+                entry["conditionalFormats"] = copy.deepcopy(sheet.formats)
             sheets.append(entry)
         return {
             "spreadsheetId": self.spreadsheet_id,
@@ -316,6 +343,15 @@ class Spreadsheet:
                 "defaultFormat": {},
             },
             "sheets": sheets,
+            **(
+                {
+                    "developerMetadata": [
+                        copy.deepcopy(m) for _, m in sorted(self.developer_metadata.items())
+                    ]
+                }
+                if self.developer_metadata
+                else {}
+            ),
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit",
         }
 
@@ -433,6 +469,7 @@ def _input_cell(value: Any, option: str) -> StoredCell | None | bool:
         raise ApiError(400, f"Invalid value at 'data.values' ({type(value).__name__})")
     if value == "":
         return None
+    check_length(value)
     if option == "RAW":
         return StoredCell(value)
     if option != "USER_ENTERED":
@@ -455,6 +492,40 @@ def _input_cell(value: Any, option: str) -> StoredCell | None | bool:
             return StoredCell(value)
         return StoredCell(to_serial(moment), kind="datetime" if hh else "date")
     return StoredCell(value)
+
+
+def check_length(text: str) -> None:
+    if len(text) > CHARACTER_LIMIT:
+        raise ApiError(
+            400,
+            f"Your input contains more than the maximum of {CHARACTER_LIMIT} characters in "
+            "a single cell.",
+        )
+
+
+def cell_from_data(data: Any) -> StoredCell | None:
+    """A ``CellData`` of updateCells/appendCells (``fields: userEnteredValue``): the typed
+    value as given (never parsed); no value clears the cell."""
+    if not isinstance(data, dict):
+        raise ApiError(400, "Invalid CellData")
+    value = data.get("userEnteredValue")
+    if value is None:
+        return None
+    if not isinstance(value, dict) or len(value) != 1:
+        raise ApiError(400, "ExtendedValue: exactly one of stringValue, numberValue, ...")
+    kind, raw = next(iter(value.items()))
+    if kind == "stringValue":
+        check_length(str(raw))
+        return StoredCell(str(raw)) if raw != "" else None
+    if kind == "numberValue":
+        if not isinstance(raw, int | float) or isinstance(raw, bool) or not math.isfinite(raw):
+            raise ApiError(400, "Invalid numberValue")
+        return StoredCell(_number(float(raw)))
+    if kind == "boolValue":
+        return StoredCell(bool(raw))
+    if kind == "formulaValue":
+        return StoredCell(str(raw), formula=True)
+    raise ApiError(400, f"Unknown ExtendedValue kind {kind}")
 
 
 def _python_cell(value: Any) -> StoredCell | None:

@@ -9,7 +9,7 @@ import re
 import socket
 import struct
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
         self._tokens: dict[str, tuple[str, float]] = {}  # access token → (email, expiry)
         self._log: list[LoggedRequest] = []
         self._faults: list[Fault] = []
+        self._hooks: list[tuple[str, int, Callable[[], object]]] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -262,6 +263,74 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
         with self._lock:
             return copy.deepcopy(self._sheet(spreadsheet_id, tab).validations)
 
+    # -- a person's edits (between postme's requests: see ``after``)
+
+    def insert_rows(
+        self, spreadsheet_id: str, tab: str, before_row: int, rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Insert rows above 1-based ``before_row`` (the rows below move down)."""
+        with self._lock:
+            sheet = self._sheet(spreadsheet_id, tab)
+            start, count = before_row - 1, len(rows)
+            sheet.cells = {(r + count if r >= start else r): c for r, c in sheet.cells.items()}
+            sheet.row_count += count
+            _fill(sheet, rows, start)
+
+    def delete_rows(self, spreadsheet_id: str, tab: str, row: int, count: int = 1) -> None:
+        """Delete ``count`` rows from 1-based ``row`` (the rows below move up)."""
+        with self._lock:
+            sheet = self._sheet(spreadsheet_id, tab)
+            start, end = row - 1, row - 1 + count
+            sheet.cells = {
+                (r - count if r >= end else r): c
+                for r, c in sheet.cells.items()
+                if not start <= r < end
+            }
+            sheet.row_count -= count
+
+    def sort_rows(
+        self,
+        spreadsheet_id: str,
+        tab: str,
+        column: int,
+        *,
+        first_row: int = 2,
+        reverse: bool = False,
+    ) -> None:
+        """Sort the rows from 1-based ``first_row`` down by the 1-based ``column`` (blank
+        rows last), as a person does with Data → Sort range."""
+        with self._lock:
+            sheet = self._sheet(spreadsheet_id, tab)
+            start = first_row - 1
+            moving = [(r, c) for r, c in sheet.cells.items() if r >= start]
+
+            def key(item: tuple[int, dict[int, StoredCell]]) -> tuple[int, str]:
+                cell = item[1].get(column - 1)
+                return (0, str(cell.value)) if cell is not None else (1, "")
+
+            ordered = sorted(moving, key=key, reverse=reverse)
+            kept = {r: c for r, c in sheet.cells.items() if r < start}
+            for offset, (_, cells) in enumerate(ordered):
+                kept[start + offset] = cells
+            sheet.cells = kept
+
+    def append_row(self, spreadsheet_id: str, tab: str, values: Sequence[Any]) -> int:
+        """Type a row below the last one; its 1-based row number."""
+        with self._lock:
+            sheet = self._sheet(spreadsheet_id, tab)
+            row = sheet.last_row() + 1
+            sheet.row_count = max(sheet.row_count, row + 1)
+            _fill(sheet, [values], row)
+            return row + 1
+
+    def developer_metadata(self, spreadsheet_id: str) -> dict[int, dict[str, Any]]:
+        with self._lock:
+            return copy.deepcopy(self._spreadsheets[spreadsheet_id].developer_metadata)
+
+    def conditional_formats(self, spreadsheet_id: str, tab: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return copy.deepcopy(self._sheet(spreadsheet_id, tab).formats)
+
     def _sheet(self, spreadsheet_id: str, tab: str) -> Sheet:
         sheet = self._spreadsheets[spreadsheet_id].sheet(tab)
         if sheet is None:
@@ -340,7 +409,15 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
                 }
             if kind == "batchUpdate":
                 return self._batch_update(book, body)
-        raise ApiError(404)
+            if kind == "metadataGet":
+                assert range_text is not None
+                meta = (
+                    book.developer_metadata.get(int(range_text)) if range_text.isdigit() else None
+                )
+                if meta is None:
+                    raise ApiError(404, f"No developer metadata with ID {range_text}.")
+                return copy.deepcopy(meta)
+        raise ApiError(501, f"local server: {method} {kind} is not implemented")
 
 
 # ----------------------------------------------------------------- HTTP handler
@@ -366,6 +443,8 @@ def classify(method: str, raw_path: str) -> tuple[str, str | None, str | None]:
         return "batchUpdateValues", sid, None
     if rest == "/values:batchClear" and method == "POST":
         return "clear", sid, None
+    if rest.startswith("/developerMetadata/") and method == "GET":
+        return "metadataGet", sid, unquote(rest[len("/developerMetadata/") :])
     if rest.startswith("/values/"):
         encoded = rest[len("/values/") :]
         if method == "POST" and encoded.endswith(":append"):
@@ -455,7 +534,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             if kind == "unknown" or sid is None:
-                raise ApiError(404, f"Method not found: {method} {parts.path}")
+                # Loud: a call postme makes that this server does not serve is a test
+                # gap to fill, never something to fake.
+                raise ApiError(501, f"local server: {method} {parts.path} is not implemented")
             email = api._caller(self.headers.get("Authorization"))
             body: Any = None
             if raw_body:
@@ -465,6 +546,10 @@ class _Handler(BaseHTTPRequestHandler):
                     raise ApiError(400, "Invalid JSON payload received.") from None
             query = parse_qs(parts.query, keep_blank_values=True)
             reply = api._api(kind, method, sid, range_text, query, body, email)
+            if fault is not None and fault.lost:
+                self._reset()  # applied; the answer is lost
+                api._run_hooks(kind)
+                return
         except ApiError as error:
             headers = {}
             if error.code == 401:
@@ -475,7 +560,24 @@ class _Handler(BaseHTTPRequestHandler):
                 headers,
             )
             return
-        self._send_json(200, reply)
+        if fault is not None and fault.trickle:
+            self._trickle(json.dumps(reply).encode(), fault.trickle)
+        else:
+            self._send_json(200, reply)
+        api._run_hooks(kind)
+
+    def _trickle(self, data: bytes, interval: float) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.flush()
+        for index in range(len(data)):
+            if self.api._stopping.wait(interval):
+                self._reset()
+                return
+            self.wfile.write(data[index : index + 1])
+            self.wfile.flush()
 
     def _send_json(self, status: int, payload: Any, headers: Mapping[str, str] = {}) -> None:
         text = payload if isinstance(payload, bytes | str) else json.dumps(payload)
