@@ -23,7 +23,7 @@ from postme.errors import ExitCode, InstagramError, LockBusy, NothingCollected
 from postme.i18n import _
 from postme.policy import Finding, ValidationResult, validate
 from postme.slots import SlotResult, check_slots
-from postme.stores.base import Cell, Store, Tab, TabRequest, WritePlan
+from postme.stores.base import RUN_LOCK_TTL, Cell, Store, Tab, TabRequest, WritePlan, run_owner
 from postme.stores.upsert import plan_replace
 from postme.weeks import IsoWeek, last_complete_week, local_date, week_of
 
@@ -284,7 +284,7 @@ def run_collect(
         collection = fetch_instagram(source, settings, as_of, progress)
     except InstagramError as e:
         raise NothingCollected(_("{error} Nothing was written.").format(error=e)) from None
-    with spreadsheet_lock(settings):
+    with spreadsheet_lock(settings), store.shared_lock(run_owner(), RUN_LOCK_TTL):
         data = read_sheet(store, settings, _metrics_requests(settings))
         plan = WritePlan()
         summary = plan_collect(
@@ -418,7 +418,7 @@ def run_weekly(
             for note in collection.notes:  # why Instagram was read only in part (exit 4)
                 log.warning("%s", note)
 
-    with spreadsheet_lock(settings):
+    with spreadsheet_lock(settings), store.shared_lock(run_owner(), RUN_LOCK_TTL):
         if progress:
             progress(_("Reading the spreadsheet …"))
         tabs = settings.tabs

@@ -87,7 +87,7 @@ def demo_g(sheets_server: SheetsServer, sheets_key_file: Path, tmp_path: Path) -
         lambda d: None,
         lambda d: d.server.inject("batchGet", status=429, times=2, retry_after=0),
         lambda d: d.server.inject("get", status=401, times=3),
-        lambda d: d.server.inject("batchUpdateValues", status=500, times=10, retry_after=0),
+        lambda d: d.server.inject("batchUpdate", status=500, times=10, retry_after=0, skip=1),
         lambda d: d.server.revoke_key("postme-bot@test-project.iam.gserviceaccount.com"),
     ],
     ids=["ok", "429-retries", "401", "500-write", "key-revoked"],

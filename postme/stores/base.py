@@ -264,6 +264,22 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+RUN_LOCK_TTL = 900.0  # seconds a run's shared lock lives if the run dies holding it
+
+
+def run_owner() -> str:
+    """Who holds a shared lock, for the message another run shows: user@host (pid)."""
+    import getpass
+    import os
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "?"
+    return f"{user}@{socket.gethostname()} (pid {os.getpid()})"
+
+
 def same_title(a: str, b: str) -> bool:
     """Tab titles are equal ignoring case, as Google Sheets and Excel treat them."""
     return a.casefold() == b.casefold()

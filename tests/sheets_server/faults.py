@@ -26,6 +26,7 @@ class Fault:
     reset: bool = False
     trickle: float | None = None  # the answer sent one byte every this many seconds
     lost: bool = False  # the request is applied, then the connection is reset
+    skip: int = 0  # requests of the kind let through before the fault starts
 
 
 class LoggedRequest(NamedTuple):
@@ -88,6 +89,7 @@ class FaultsAndLog:
         reset: bool = False,
         trickle: float | None = None,
         lost: bool = False,
+        skip: int = 0,
     ) -> None:
         """Make the next ``times`` requests of ``kind`` ("*" = any API request) fail:
 
@@ -100,7 +102,9 @@ class FaultsAndLog:
         * ``reset`` — close the connection (TCP reset) without an answer;
         * ``trickle`` — serve the request, sending the answer one byte every ``trickle``
           seconds (each read gets a byte: only a total deadline stops it);
-        * ``lost`` — apply the request, then close the connection without the answer.
+        * ``lost`` — apply the request, then close the connection without the answer;
+        * ``skip`` — let that many requests of ``kind`` through first (e.g. ``skip=1`` on
+          "batchUpdate": the lock is taken, the write fails).
         """
         if kind not in KINDS and kind != "*":
             raise ValueError(f"unknown kind {kind!r}; one of {KINDS} or '*'")
@@ -118,6 +122,7 @@ class FaultsAndLog:
                     reset,
                     trickle,
                     lost,
+                    skip,
                 )
             )
 
@@ -133,6 +138,9 @@ class FaultsAndLog:
         with self._lock:
             for fault in self._faults:
                 if fault.kind == kind or (fault.kind == "*" and kind != "token"):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        return None
                     fault.remaining -= 1
                     if fault.remaining <= 0:
                         self._faults.remove(fault)

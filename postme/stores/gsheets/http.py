@@ -126,11 +126,11 @@ class RetryingHTTPClient(HTTPClient):
                 if not retryable_status(status) or self.tries >= self.max_tries:
                     raise
                 reason = _("answer {status}").format(status=status)
-            except (requests.ConnectionError, requests.Timeout) as error:
-                if _non_idempotent(method, endpoint) and not isinstance(
-                    error, requests.ConnectTimeout
-                ):
+            except requests.RequestException as error:
+                if _non_idempotent(method, endpoint) and not _never_sent(error):
                     raise AnswerLost(call, error) from error
+                if not isinstance(error, requests.ConnectionError | requests.Timeout):
+                    raise
                 if self.tries >= self.max_tries:
                     raise
                 wait = None
@@ -179,6 +179,16 @@ class RetryingHTTPClient(HTTPClient):
         if wait is not None:
             return min(max(wait, 0.0), self.max_delay)
         return float(min(self.base_delay * 2 ** (self.tries - 1), self.max_delay))
+
+
+def _never_sent(error: requests.RequestException) -> bool:
+    """The connection was not even opened: the request cannot have been applied."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = str(error)
+    return isinstance(error, requests.ConnectionError) and (
+        "NewConnectionError" in reason or "Connection refused" in reason
+    )
 
 
 def _non_idempotent(method: str, endpoint: str) -> bool:

@@ -256,7 +256,7 @@ class GoogleSheetsStore:
                 self._held = value
                 return
             info = batch.parse_lock(holder)
-            if info is None or float(info.get("expires", 0)) < now:
+            if info is None or float(info.get("expires", 0)) < now:  # a crashed run's
                 log.info(
                     _("Taking over an expired postme lock on {sheet}.").format(sheet=self.name)
                 )
@@ -271,27 +271,55 @@ class GoogleSheetsStore:
 
     def _try_lock(self, requests: list[dict[str, Any]], value: str) -> str | None:
         """Send a lock batch; ``None`` when this run holds the lock now, else the value
-        of the lock someone else holds."""
-        try:
-            self._batch(requests)
-            return None
-        except AnswerLost:
-            current = self._lock_value()
-            if current == value:
+        of the lock someone else holds. A lost answer is settled by reading the lock."""
+        lost: AnswerLost | None = None
+        for _attempt in range(self.max_tries):
+            try:
+                self._batch(requests)
                 return None
-            if current is None:
-                return self._try_lock(requests[-1:], value)
-            return current
-        except SheetError as error:
-            if (
-                not isinstance(error.__cause__, APIError)
-                or error.__cause__.response.status_code != 400
-            ):
-                raise
-            current = self._lock_value()
-            if current is None:
-                raise  # refused for another reason than the lock
-            return current
+            except AnswerLost as error:
+                lost = error
+                current = self._lock_value()
+                if current == value:
+                    self._metadata_after_lost_answer()
+                    return None
+                if current is not None:
+                    return current
+                requests = requests[-1:]  # not applied: create it again
+            except SheetError as error:
+                cause = error.__cause__
+                if not isinstance(cause, APIError) or cause.response.status_code != 400:
+                    raise
+                current = self._lock_value()
+                if current is None:
+                    raise  # refused for another reason than the lock
+                return current
+        assert lost is not None
+        raise self._lost(lost)
+
+    def _metadata_after_lost_answer(self) -> None:
+        self._sheets = None
+        self._metadata()
+
+    def _lost(self, lost: AnswerLost) -> SheetError:
+        """Every answer lost, and the re-read shows nothing was applied."""
+        if isinstance(lost.cause, requests.Timeout):
+            text = _(
+                "Google Sheets did not answer within {seconds} seconds ({tries} tries). "
+                "Check the internet connection and try again; nothing was written."
+            )
+        else:
+            text = _(
+                "Could not connect to Google Sheets at {host} ({tries} tries). Check the "
+                "internet connection and try again; nothing was written."
+            )
+        return SheetError(
+            text.format(
+                seconds=f"{self.timeout:g}" if self.timeout else "-",
+                host=self.endpoint or "https://sheets.googleapis.com",
+                tries=self.max_tries,
+            )
+        )
 
     def _lock_value(self) -> str | None:
         """The lock's value as it is now (``None``: nobody holds it)."""
@@ -395,17 +423,24 @@ class GoogleSheetsStore:
         value = self._held
         if value is not None:
             requests.append(batch.delete_lock(value))
-        try:
-            self._batch(requests)
-        except AnswerLost:
-            # Atomic batch: the lock's release in it says whether it was applied.
+        for attempt in range(self.max_tries):
             try:
-                current = self._lock_value()
-            except SheetError:
-                raise write_unknown(self.name, _describe(resolved)) from None
-            if value is None or current == value:
-                self._batch(requests)  # not applied: sending it again is safe
-            self._sheets = None  # the metadata is re-read when needed
+                self._batch(requests)
+                break
+            except AnswerLost as lost:
+                # The batch is atomic and releases the lock: whether the lock is still
+                # this run's says whether it was applied.
+                try:
+                    current = self._lock_value()
+                except SheetError:
+                    raise write_unknown(self.name, _describe(resolved)) from None
+                if value is None:
+                    raise write_unknown(self.name, _describe(resolved)) from None
+                if current != value:
+                    self._sheets = None  # applied; the metadata is read again when needed
+                    break
+                if attempt == self.max_tries - 1:
+                    raise self._lost(lost) from None
         self._held = None
         return report_of(resolved, charts_added=charts)
 
@@ -622,9 +657,14 @@ class GoogleSheetsStore:
             body["responseIncludeGridData"] = False
             params["fields"] = "replies,updatedSpreadsheet(" + _METADATA_FIELDS + ")"
         with self._errors.google():
-            reply = client.request(
+            response = client.request(
                 "post", SPREADSHEET_BATCH_UPDATE_URL % self.key, json=body, params=params
-            ).json()
+            )
+            try:
+                reply = response.json()
+            except ValueError as error:
+                # Sent and answered, but the answer cannot be read: as good as lost.
+                raise AnswerLost("batchUpdate", error) from error
             if refresh:
                 self._load_metadata(reply["updatedSpreadsheet"])
 
