@@ -484,7 +484,7 @@ def test_gsheets_city_run_shares_one_quota_and_survives_a_missing_spreadsheet(
 
     # The roll-up is one batch write in the city spreadsheet (plus the new tab and chart).
     city_calls = [r.kind for r in sheets_server.api_requests() if city_id in r.path]
-    assert city_calls == ["get", "batchUpdate", "batchUpdateValues"]
+    assert city_calls == ["get", "batchUpdate", "batchUpdate"]  # read, lock, write + release
 
     # Again: the same roll-up (upsert by account and week), nothing rewritten there.
     before = sheets_server.dump(city_id)
@@ -546,7 +546,7 @@ def test_city_benchmark_smoke(monkeypatch: pytest.MonkeyPatch) -> None:
         assert figures.peak_per_minute_paced == 4
         assert figures.quota_bound_seconds >= 60.0 * ((figures.api_requests - 1) // 4)
         assert figures.rollup_rows == 3
-    assert steady.by_kind == {"get": 4, "batchGet": 4, "batchUpdateValues": 4}
+    assert steady.by_kind == {"get": 1, "batchGet": 8, "batchUpdate": 8}
 
 
 def test_cli_weekly_all_dir_shows_each_account_and_the_worst_exit_code(

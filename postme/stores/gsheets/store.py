@@ -403,12 +403,27 @@ class GoogleSheetsStore:
         """Resolve the plan against the tabs as they are now and send it, with the lock's
         release, as one atomic batch. Takes the lock first when the caller does not hold
         it (another run writing now makes this one stop with LockBusy, nothing written)."""
-        if plan.is_empty():
+        if plan.is_empty() or self._nothing_to_do(plan):
             return WriteReport()
         if self._held is None:
             with self._lock("postme", WRITE_LOCK_TTL):
                 return self._write(plan)
         return self._write(plan)
+
+    def _nothing_to_do(self, plan: WritePlan) -> bool:
+        """Only charts, colour scales and tabs that are all there already (a re-run):
+        no lock, no request."""
+        if plan.intents or plan.ranges:
+            return False
+        sheets = self._metadata()
+        titles = list(sheets)
+        if any(find_title(titles, t.title) is None for t in plan.new_tabs):
+            return False
+        for chart in plan.charts:
+            title = find_title(titles, chart.tab)
+            if title is not None and chart.title not in sheets[title].charts:
+                return False
+        return not plan.formats
 
     def _write(self, plan: WritePlan) -> WriteReport:
         sheets = self._metadata()
