@@ -127,7 +127,8 @@ def table(results: dict[str, Any]) -> str:
             f"| 1 | Sheets requests per weekly run | {_n(row['rows'])} rows | "
             f"{row['next_total']} (first run {row['first_total']}: "
             f"{', '.join(f'{k} {v}' for k, v in first.items())}) | naive gspread "
-            f"{row['naive_total']} ({row['rows_written']} rows written) | ≤ {SHEETS_GOAL} (first run too) | "
+            f"{row['naive_total']} ({row['rows_written']} rows written) | "
+            f"≤ {SHEETS_GOAL} (first run too) | "
             f"{_ok(row['next_total'] <= SHEETS_GOAL and row['first_total'] <= SHEETS_GOAL)} |"
         )
     for row in results["instagram"]:
