@@ -583,3 +583,48 @@ def test_default_key_path_is_gspreads(
     assert oauth.credentials_file == tmp_path / ".config" / "gspread" / "authorized_user.json"
     with pytest.raises(CredentialsError, match="No service-account key file at"):
         store.read([calendar_request()])
+
+
+# ---------------------------------------------------------------- credentials = "oauth"
+
+
+def test_oauth_without_a_saved_sign_in_signs_in_once_in_a_terminal(
+    server: SheetsServer, planner: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: "oauth" was offered but nothing completed the sign-in. Now the first use
+    by hand (``postme check`` in a terminal) runs the browser flow and saves it."""
+    import gspread.auth
+    from google.oauth2.credentials import Credentials
+
+    info = make_authorized_user_file(server, tmp_path / "made.json")
+    client = tmp_path / "credentials.json"
+    client.write_text(json.dumps({"installed": {"client_id": info["client_id"]}}))
+    flows: list[dict[str, Any]] = []
+
+    def browser_flow(**options: Any) -> Credentials:
+        flows.append(options)
+        return Credentials(  # type: ignore[no-untyped-call]
+            token=None,
+            refresh_token=info["refresh_token"],
+            client_id=info["client_id"],
+            client_secret=info["client_secret"],
+            token_uri=server.token_uri,
+        )
+
+    monkeypatch.setattr(gspread.auth, "local_server_flow", browser_flow)
+    saved = tmp_path / "gspread" / "authorized_user.json"
+    options: dict[str, Any] = {
+        "credentials": "oauth",
+        "authorized_user_file": saved,
+        "oauth_client_file": client,
+        "endpoint": server.url,
+        "sleep": lambda s: None,
+    }
+    with pytest.raises(CredentialsError, match="Run `postme check` once by hand"):
+        GoogleSheetsStore(planner, interactive=False, **options).tab_titles()
+    assert flows == [] and not saved.exists()
+    assert CALENDAR in GoogleSheetsStore(planner, interactive=True, **options).tab_titles()
+    assert len(flows) == 1 and saved.is_file()
+    # The scheduled run afterwards uses the saved sign-in, no browser.
+    assert CALENDAR in GoogleSheetsStore(planner, interactive=False, **options).tab_titles()
+    assert len(flows) == 1

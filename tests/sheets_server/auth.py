@@ -25,6 +25,9 @@ class TokenEndpoint:
 
     _lock: threading.RLock
     _keys: dict[str, dict[str, Any]]
+    # Token errors quote the signed assertion (as some proxies and Google's own 400s for a
+    # malformed grant do): a test that postme never shows it.
+    quote_assertions: bool = False
     _refresh_tokens: dict[str, tuple[str, str, str]]
     _tokens: dict[str, tuple[str, float]]
 
@@ -88,6 +91,8 @@ class TokenEndpoint:
 
     def _jwt_grant(self, assertion: str) -> tuple[int, dict[str, Any]]:
         def refuse(description: str) -> tuple[int, dict[str, Any]]:
+            if self.quote_assertions:
+                description += f" (assertion={assertion})"
             return 400, {"error": "invalid_grant", "error_description": description}
 
         try:
