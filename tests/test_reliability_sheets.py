@@ -575,3 +575,254 @@ def test_xlsx_reruns_are_identical_and_human_tabs_untouched(tmp_path: Path) -> N
     assert first[CALENDAR] == before[CALENDAR]
     run_weekly(settings, DEMO_AS_OF, source=source, now=CLOCK, clock_now=CLOCK)
     assert snapshot() == first
+
+
+# ---------------------------------------------------------------- issue 19: a living sheet
+
+PERSON = "catatan orang"
+
+
+def _rows_by_key(rows: list[list[Any]], key_columns: int) -> dict[tuple[Any, ...], list[Any]]:
+    header = rows[0]
+    out: dict[tuple[Any, ...], list[Any]] = {}
+    for row in rows[1:]:
+        padded = (row + [""] * len(header))[: len(header)]
+        if padded[0] and not str(padded[0]).startswith(PERSON):
+            out.setdefault(tuple(padded[:key_columns]), padded)
+    return out
+
+
+def _person_edit(demo: Demo, tab: str, edit: str) -> Any:
+    server, sid = demo.server, demo.id
+
+    def run() -> None:
+        if edit == "insert":
+            server.insert_rows(sid, tab, 2, [[f"{PERSON}: sisip"]])
+        elif edit == "delete":
+            server.delete_rows(sid, tab, 2)
+        elif edit == "sort":
+            server.sort_rows(sid, tab, 1, reverse=True)
+        elif edit == "append":
+            server.append_row(sid, tab, [f"{PERSON}: baris baru"])
+        else:  # "set": a note typed in a column of its own, beside the data
+            width = max(len(r) for r in server.values(sid, tab))
+            server.set_values(sid, tab, [[f"{PERSON}: sel"]], f"{column_letters(width + 1)}3")
+
+    return run
+
+
+@pytest.mark.parametrize("edit", ["insert", "delete", "sort", "append", "set"])
+@pytest.mark.parametrize("tab", ["Analisis Mingguan", "Temuan", "Metrik Postingan"])
+def test_a_person_editing_between_the_read_and_the_write_loses_nothing(
+    demo: Demo, clean_run: Any, tab: str, edit: str
+) -> None:
+    """Issue 19: postme wrote to the row numbers it saw when it read; a person's insert,
+    delete, sort, append or typed cell in that window was overwritten (and postme's rows
+    landed on other keys) while it printed "Written". Now the write finds its rows by key
+    in the tab as it is when the write lands, and new rows go after the last row."""
+    demo.weekly(source=None)  # week 47 is there; the next run updates it with Instagram
+    demo.server.after("batchGet", _person_edit(demo, tab, edit))  # right after the read
+    result = demo.weekly()
+    assert result.written
+    after = demo.dump()
+    clean = clean_run[1]
+    # What the person did is there, cell for cell.
+    person_cells = [c for r in after[tab] for c in r if str(c).startswith(PERSON)]
+    assert len(person_cells) == (0 if edit in ("delete", "sort") else 1)
+    assert after[CALENDAR] == clean[CALENDAR]
+    # Every row postme owns this week is on its key with the values of an undisturbed run.
+    week = "2026-W47"
+    weekly = _rows_by_key(after["Analisis Mingguan"], 1)
+    assert weekly[(week,)] == _rows_by_key(clean["Analisis Mingguan"], 1)[(week,)]
+    programs = _rows_by_key(after["Analisis Program"], 2)
+    clean_programs = _rows_by_key(clean["Analisis Program"], 2)
+    assert {k: v for k, v in programs.items() if k[0] == week} == {
+        k: v for k, v in clean_programs.items() if k[0] == week
+    }
+    findings = sorted(map(repr, (r for r in after["Temuan"] if r and r[0] == week)))
+    assert findings == sorted(map(repr, (r for r in clean["Temuan"] if r and r[0] == week)))
+    posts = _rows_by_key(after["Metrik Postingan"], 1)
+    clean_posts = _rows_by_key(clean["Metrik Postingan"], 1)
+    deleted = 1 if (tab, edit) == ("Metrik Postingan", "delete") else 0  # an old post, gone
+    assert len(set(clean_posts) - set(posts)) == deleted
+    for code, row in clean_posts.items():
+        if code in posts:  # figures by shortcode; the notes column is people's
+            assert posts[code][:11] == row[:11], code
+    # A re-run afterwards succeeds and changes nothing.
+    settled = demo.dump()
+    demo.weekly()
+    assert demo.dump() == settled
+
+
+def test_two_runs_from_two_configs_one_by_key_one_by_url_do_not_interleave(
+    demo: Demo, clean_run: Any
+) -> None:
+    """Issue 19: the local file lock was keyed on the spreadsheet as typed; the same sheet
+    named by key in one config and by URL in another ran twice at once. The lock now lives
+    in the spreadsheet itself: the second run stops, names the holder, writes nothing."""
+    import threading
+
+    from postme.errors import LockBusy
+
+    url = f"https://docs.google.com/spreadsheets/d/{demo.id}/edit#gid=0"
+    by_url = demo_settings(
+        {
+            "backend": "gsheets",
+            "spreadsheet": url,
+            "key_file": str(demo.key_file),
+            "endpoint": demo.server.url,
+        }
+    )
+    demo.server.inject("batchGet", delay=0.8, times=1)  # the first run is slow to read
+    outcomes: dict[str, Any] = {}
+
+    def first() -> None:
+        outcomes["key"] = demo.weekly()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    time.sleep(0.3)
+    other = GoogleSheetsStore(
+        url, key_file=demo.key_file, endpoint=demo.server.url, sleep=lambda s: None
+    )
+    assert other.identity == demo.store().identity == demo.id
+    with pytest.raises(LockBusy) as caught:
+        run_weekly(by_url, DEMO_AS_OF, store=other, source=demo.source(), now=CLOCK)
+    thread.join(20)
+    message = str(caught.value)
+    assert "Another postme run (" in message and " since " in message
+    assert "nothing was written" in message
+    assert caught.value.exit_code == ExitCode.SHEET
+    assert outcomes["key"].written
+    assert demo.dump() == clean_run[1]
+    assert demo.server.developer_metadata(demo.id) == {}  # released by the first run's write
+
+
+def test_a_second_run_waits_for_the_lock_when_asked_to(demo: Demo, clean_run: Any) -> None:
+    import threading
+
+    demo.server.inject("batchGet", delay=0.8, times=1)
+    results: list[Any] = []
+    thread = threading.Thread(target=lambda: results.append(demo.weekly()))
+    thread.start()
+    time.sleep(0.3)
+    waiting = demo.store(lock_wait=30.0)
+    waiting.sleep = time.sleep  # type: ignore[method-assign]
+    second = demo.weekly(store=waiting)
+    thread.join(20)
+    assert results[0].written and second.report.to_json() == results[0].report.to_json()
+    assert demo.dump() == clean_run[1]
+
+
+def test_a_crashed_runs_lock_expires_and_is_taken_over(demo: Demo, clean_run: Any) -> None:
+    crashed = demo.store(clock=lambda: time.time() - 2 * RUN_LOCK_TTL)
+    held = crashed.shared_lock("cron@laptop (pid 1)", RUN_LOCK_TTL)
+    held.__enter__()  # and the run died: never released
+    (lock,) = demo.server.developer_metadata(demo.id).values()
+    assert "cron@laptop" in lock["metadataValue"]
+    result = demo.weekly()
+    assert result.written
+    assert demo.dump() == clean_run[1]
+    assert demo.server.developer_metadata(demo.id) == {}
+
+
+def test_a_cell_over_googles_limit_is_shortened_and_named(demo: Demo) -> None:
+    """Issue 19: a 49,900-character title became a longer finding, Google refused every
+    weekly write (exit 3, every week). Now no cell over 50,000 characters is sent."""
+    # Row 33 is a missed slot: its finding quotes the title (column E) and says more.
+    demo.server.set_values(demo.id, CALENDAR, [["Info sehat " + "x" * 49_900]], "E33")
+    result = demo.weekly()
+    assert result.written
+    cells = [c for r in demo.dump()["Temuan"] for c in r if isinstance(c, str)]
+    assert max(map(len, cells)) <= 50_000
+    assert any(c.endswith("…[dipotong oleh postme]") for c in cells)
+    # The store says which cells it shortened (for the run's summary).
+    from postme.stores.base import WritePlan
+    from postme.stores.upsert import plan_upsert
+
+    plan = WritePlan()
+    plan_upsert(
+        plan, "Catatan", None, ["Kunci", "Isi"], ["Kunci"], [{"Kunci": "a", "Isi": "y" * 60_000}]
+    )
+    report = demo.store().write(plan)
+    (shortened,) = report.shortened
+    assert (shortened.tab, shortened.cell, shortened.header) == ("Catatan", "B2", "Isi")
+    assert shortened.original_length == 60_000 and shortened.written_length == 50_000
+
+
+def test_tab_titles_match_ignoring_case_like_google(demo: Demo, clean_run: Any) -> None:
+    """Issue 19: findings = "TEMUAN" with an existing "Temuan" tab made every run exit 3
+    (Google refuses a second tab equal ignoring case)."""
+    data = tomllib.loads(DEMO_CONFIG)
+    data["sheet"] = {
+        "backend": "gsheets",
+        "spreadsheet": demo.id,
+        "key_file": str(demo.key_file),
+        "endpoint": demo.server.url,
+    }
+    data.setdefault("tabs", {})["findings"] = "TEMUAN"
+    demo.settings = settings_from_dict(data, env={})
+    result = demo.weekly()
+    assert result.written
+    assert "TEMUAN" not in demo.server.tab_titles(demo.id)
+    assert demo.dump() == clean_run[1]
+
+
+def test_the_chart_is_anchored_clear_of_the_weekly_table(demo: Demo) -> None:
+    """Issue 19: new tabs got 26 columns, the weekly table has 27 headers, and the chart
+    anchored on the last column hid "Diperbarui"."""
+    demo.server.delete_tab(demo.id, "Analisis Mingguan")
+    demo.weekly()
+    header = demo.server.values(demo.id, "Analisis Mingguan")[0]
+    (chart,) = demo.server.charts(demo.id, "Analisis Mingguan")
+    anchor = chart["position"]["overlayPosition"]["anchorCell"]
+    assert anchor["columnIndex"] > header.index("Diperbarui")
+    rows, columns = demo.server.grid_size(demo.id, "Analisis Mingguan")
+    assert anchor["columnIndex"] < columns
+    basic = chart["spec"]["basicChart"]
+    assert [s["targetAxis"] for s in basic["series"]] == ["LEFT_AXIS", "RIGHT_AXIS"]
+
+
+def test_a_full_spreadsheet_stops_with_a_clear_message(demo: Demo) -> None:
+    """Grid growth past Google's 10,000,000 cells: said plainly, nothing written."""
+    demo.server.delete_tab(demo.id, "Temuan")
+    others = sum(
+        rows * columns
+        for tab in demo.server.tab_titles(demo.id)
+        if tab != "Metrik Akun"
+        for rows, columns in [demo.server.grid_size(demo.id, tab)]
+    )
+    # 10,000 cells short of the limit: the new "Temuan" tab (26,000 cells) does not fit.
+    demo.server.set_grid_size(demo.id, "Metrik Akun", (9_990_000 - others) // 26, 26)
+    before = demo.dump()
+    with pytest.raises(SheetError) as caught:
+        demo.weekly()
+    message = str(caught.value)
+    assert "10,000,000" in message and "nothing was written" in message
+    assert demo.dump() == before
+
+
+def test_an_answer_trickling_in_times_out(demo: Demo) -> None:
+    """Issue 19: the timeout was per socket read; a byte every few seconds never timed
+    out and the job hung holding the lock. Now each try has a total deadline."""
+    before = demo.dump()
+    demo.server.inject("batchGet", trickle=0.2, times=10)
+    started = time.perf_counter()
+    with pytest.raises(SheetError, match="did not answer within 0.5 seconds"):
+        demo.weekly(store=demo.store(timeout=0.5, max_tries=2))
+    assert time.perf_counter() - started < 4
+    assert demo.dump() == before
+
+
+def test_a_lost_answer_to_an_applied_write_is_not_sent_again(demo: Demo, clean_run: Any) -> None:
+    """Issue 19: the write was applied, its answer lost; postme retried it (a chart could
+    be added twice) and then said nothing was written. Now the lock's release riding in
+    the batch tells postme it was applied: nothing is sent again, the run is written."""
+    demo.server.delete_tab(demo.id, "Analisis Mingguan")  # the write adds a tab and a chart
+    demo.server.reset_log()
+    demo.server.inject("batchUpdate", lost=True, skip=1)
+    result = demo.weekly()
+    assert result.written
+    assert demo.server.count("batchUpdate") == 2  # the lock, the write: not sent again
+    assert len(demo.server.charts(demo.id, "Analisis Mingguan")) == 1
+    assert demo.server.developer_metadata(demo.id) == {}

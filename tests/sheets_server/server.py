@@ -255,6 +255,13 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
             sheet = self._sheet(spreadsheet_id, tab)
             return sheet.row_count, sheet.column_count
 
+    def set_grid_size(self, spreadsheet_id: str, tab: str, rows: int, columns: int) -> None:
+        """Resize a tab's grid (as a person adding rows in the UI); Google's 10M-cell limit
+        is not checked here, so a test can build a spreadsheet that is nearly full."""
+        with self._lock:
+            sheet = self._sheet(spreadsheet_id, tab)
+            sheet.row_count, sheet.column_count = rows, columns
+
     def charts(self, spreadsheet_id: str, tab: str) -> list[dict[str, Any]]:
         with self._lock:
             return copy.deepcopy(self._sheet(spreadsheet_id, tab).charts)
