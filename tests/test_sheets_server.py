@@ -749,10 +749,12 @@ def test_a_lost_answer_is_applied_and_a_trickled_one_arrives_slowly(
     with pytest.raises(requests.ConnectionError):
         _batch(client, sid, {"addSheet": {"properties": {"title": "Baru"}}})
     assert "Baru" in server.tab_titles(sid)  # applied, although nobody heard back
-    server.inject("get", trickle=0.05)
+    book = client.open_by_key(sid)
+    server.inject("batchGet", trickle=0.01)
     started = time.perf_counter()
-    assert client.open_by_key(sid).title
-    assert time.perf_counter() - started > 1.0  # a byte at a time
+    answer = book.values_batch_get(["Tab"])
+    assert answer["valueRanges"][0]["values"] == [["a"]]
+    assert time.perf_counter() - started > 0.5  # a byte at a time
 
 
 def test_a_person_edits_between_two_requests(server: SheetsServer, client: gspread.Client) -> None:
