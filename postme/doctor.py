@@ -12,6 +12,7 @@ from typing import Any, Literal
 from postme.config import Settings, load_config
 from postme.errors import ExitCode, PostmeError
 from postme.i18n import _
+from postme.stores.base import find_title
 
 Status = Literal["ok", "warn", "fail"]
 
@@ -157,7 +158,7 @@ def _check_sheet(report: CheckReport, settings: Settings) -> bool:
         return False
     report.add(_("Spreadsheet"), "ok", store.name)
     tabs = settings.tabs
-    if settings.tabs.calendar not in titles:
+    if find_title(titles, settings.tabs.calendar) is None:
         report.add(
             _("Tab '{tab}'").format(tab=tabs.calendar),
             "fail",
@@ -184,7 +185,7 @@ def _check_sheet(report: CheckReport, settings: Settings) -> bool:
         ),
     )
     for title in (tabs.account_metrics, tabs.post_metrics, tabs.weekly, tabs.findings):
-        if title in titles:
+        if find_title(titles, title) is not None:
             report.add(_("Tab '{tab}'").format(tab=title), "ok", _("present"))
         else:
             report.add(

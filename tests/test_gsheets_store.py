@@ -628,3 +628,43 @@ def test_oauth_without_a_saved_sign_in_signs_in_once_in_a_terminal(
     # The scheduled run afterwards uses the saved sign-in, no browser.
     assert CALENDAR in GoogleSheetsStore(planner, interactive=False, **options).tab_titles()
     assert len(flows) == 1
+
+
+def test_colour_scales_are_drawn_once(
+    server: SheetsServer, store: GoogleSheetsStore, planner: str
+) -> None:
+    from postme.stores.base import ColorScaleSpec
+
+    scale = ColorScaleSpec("Metrik Akun", ("Followers", "Posts"), "FFFFFF", "57BB8A")
+    store.read([TabRequest("Metrik Akun")])
+    store.write(WritePlan(formats=[scale]))
+    (rule,) = server.conditional_formats(planner, "Metrik Akun")
+    assert [r["startColumnIndex"] for r in rule["ranges"]] == [1, 3]
+    assert all(r["startRowIndex"] == 1 for r in rule["ranges"])  # below the header
+    assert rule["gradientRule"]["maxpoint"]["color"]["green"] == round(0xBB / 255, 4)
+    again = GoogleSheetsStore(
+        planner, key_file=store.key_file, endpoint=server.url, sleep=lambda s: None
+    )
+    again.read([TabRequest("Metrik Akun")])
+    server.reset_log()
+    again.write(WritePlan(formats=[scale]))
+    assert len(server.conditional_formats(planner, "Metrik Akun")) == 1  # not stacked
+    assert server.api_requests() == []  # nothing to do: no lock, no request
+
+
+def test_check_finds_a_tab_whose_case_differs(
+    server: SheetsServer, key_file: Path, tmp_path: Path
+) -> None:
+    from postme.doctor import run_checks
+
+    planner = server.create_spreadsheet({CALENDAR: [["Tanggal", "Program", "Judul", "Status"]]})
+    config = tmp_path / "postme.toml"
+    config.write_text(
+        '[sheet]\nbackend = "gsheets"\n'
+        f'spreadsheet = "{planner}"\nkey_file = "{key_file}"\nendpoint = "{server.url}"\n'
+        '[tabs]\ncalendar = "KALENDER KONTEN"\n',
+        encoding="utf-8",
+    )
+    report = run_checks(config, env={})
+    tab_items = [i for i in report.items if "KALENDER KONTEN" in i.label]
+    assert tab_items and all(i.status == "ok" for i in tab_items)

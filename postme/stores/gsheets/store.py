@@ -183,6 +183,7 @@ class GoogleSheetsStore:
         self._sheets: dict[str, _SheetInfo] | None = None
         self._title: str | None = None
         self._held: str | None = None  # this run's lock value while it holds the lock
+        self._read_tabs: dict[str, Tab] = {}  # as last read: where charts find headers
         self._errors = ErrorTranslator(
             ErrorContext(
                 self.key,
@@ -370,9 +371,10 @@ class GoogleSheetsStore:
         out: dict[str, Tab | None] = {}
         for request in requests:
             found = actual.get(request.title)
-            out[request.title] = (
-                build_tab(found, grids[found], request) if found is not None else None
-            )
+            tab = build_tab(found, grids[found], request) if found is not None else None
+            if tab is not None:
+                self._read_tabs[tab.title] = tab
+            out[request.title] = tab
         return out
 
     def _grids(self, titles: Sequence[str]) -> dict[str, list[list[Cell]]]:
@@ -423,7 +425,17 @@ class GoogleSheetsStore:
             title = find_title(titles, chart.tab)
             if title is not None and chart.title not in sheets[title].charts:
                 return False
-        return not plan.formats
+        for scale in plan.formats:
+            title = find_title(titles, scale.tab)
+            tab = self._read_tabs.get(title or "")
+            if title is None or tab is None:
+                continue
+            names = [normalize_header(h) for h in tab.headers]
+            wanted = [normalize_header(h) for h in scale.headers]
+            columns = frozenset(names.index(n) for n in wanted if n in names)
+            if columns and columns not in sheets[title].scales:
+                return False
+        return True
 
     def _write(self, plan: WritePlan) -> WriteReport:
         sheets = self._metadata()
@@ -471,7 +483,9 @@ class GoogleSheetsStore:
         # The headers of each tab once written (new headers land in the header row).
         headers: dict[str, list[str]] = {t: list(h.headers) for t, h in new_tabs.items()}
         header_rows: dict[str, int] = dict.fromkeys(new_tabs, 1)
-        for title, tab in fresh.items():
+        # Tabs read earlier in the run (a chart's or colour scale's tab the plan does not
+        # write), then the re-read ones, which are newer.
+        for title, tab in [*self._read_tabs.items(), *fresh.items()]:
             if tab is not None:
                 headers[title] = list(tab.headers)
                 header_rows[title] = tab.header_row or 1
@@ -617,7 +631,10 @@ class GoogleSheetsStore:
             "startColumnIndex": column_index,
             "endColumnIndex": column_index + 1,
         }
-        self._batch([{"setDataValidation": {"range": grid_range, "rule": rule}}], refresh=False)
+        try:
+            self._batch([{"setDataValidation": {"range": grid_range, "rule": rule}}], refresh=False)
+        except AnswerLost:
+            raise write_unknown(self.name, _("the tabs {tabs}").format(tabs=f"'{title}'")) from None
 
     # -- internals
 
