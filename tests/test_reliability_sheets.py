@@ -826,3 +826,27 @@ def test_a_lost_answer_to_an_applied_write_is_not_sent_again(demo: Demo, clean_r
     assert demo.server.count("batchUpdate") == 2  # the lock, the write: not sent again
     assert len(demo.server.charts(demo.id, "Analisis Mingguan")) == 1
     assert demo.server.developer_metadata(demo.id) == {}
+
+
+def test_a_lock_taken_over_during_the_run_stops_the_write(demo: Demo) -> None:
+    """A run that outlived its lock (it expired and another run took it over) must not
+    write: the write batch starts by re-creating this run's lock, which Google refuses
+    while another run holds it, so the whole batch is refused."""
+    from postme.errors import LockBusy
+
+    before = demo.dump()
+    held: list[Any] = []
+
+    def take_over() -> None:
+        (metadata_id,) = demo.server.developer_metadata(demo.id)
+        demo.server.delete_developer_metadata(demo.id, metadata_id)  # ours expired, gone
+        held.append(demo.store().shared_lock("other@host (pid 2)", RUN_LOCK_TTL))
+        held[0].__enter__()  # the other run holds it now
+        assert metadata_id in demo.server.developer_metadata(demo.id)
+
+    demo.server.after("batchGet", take_over)
+    with pytest.raises(LockBusy, match=r"other@host \(pid 2\)"):
+        demo.weekly()
+    assert demo.dump() == before
+    (lock,) = demo.server.developer_metadata(demo.id).values()
+    assert "other@host" in lock["metadataValue"]  # the other run's lock is left alone

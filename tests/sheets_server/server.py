@@ -334,6 +334,10 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
         with self._lock:
             return copy.deepcopy(self._spreadsheets[spreadsheet_id].developer_metadata)
 
+    def delete_developer_metadata(self, spreadsheet_id: str, metadata_id: int) -> None:
+        with self._lock:
+            self._spreadsheets[spreadsheet_id].developer_metadata.pop(metadata_id, None)
+
     def conditional_formats(self, spreadsheet_id: str, tab: str) -> list[dict[str, Any]]:
         with self._lock:
             return copy.deepcopy(self._sheet(spreadsheet_id, tab).formats)

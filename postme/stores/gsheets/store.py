@@ -449,11 +449,32 @@ class GoogleSheetsStore:
         requests, charts = self._write_requests(plan, resolved, fresh, sheets)
         value = self._held
         if value is not None:
-            requests.append(batch.delete_lock(value))
+            # A guard first: delete this run's lock and create it again. If the lock is no
+            # longer this run's (it expired and another run took it over), the delete
+            # matches nothing, Google refuses the create and the whole batch: nothing is
+            # written. Last, the release.
+            requests = [
+                batch.delete_lock(value),
+                batch.create_lock(value),
+                *requests,
+                batch.delete_lock(value),
+            ]
         for attempt in range(self.max_tries):
             try:
                 self._batch(requests)
                 break
+            except SheetError as error:
+                cause = error.__cause__
+                if value is None or not isinstance(cause, APIError):
+                    raise
+                if cause.response.status_code != 400:
+                    raise
+                holder = self._lock_value()
+                if holder is None or holder == value:
+                    raise
+                self._held = None  # not ours any more: nothing to release
+                info = batch.parse_lock(holder) or {}
+                raise LockBusy(_lock_busy_message(self.name, info, self.clock())) from None
             except AnswerLost as lost:
                 # The batch is atomic and releases the lock: whether the lock is still
                 # this run's says whether it was applied.
