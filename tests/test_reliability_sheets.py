@@ -592,6 +592,29 @@ def _rows_by_key(rows: list[list[Any]], key_columns: int) -> dict[tuple[Any, ...
     return out
 
 
+def _others(rows: list[list[Any]], week: str) -> list[str]:
+    """The rows that are neither this week's nor a person's note, as a sorted multiset."""
+    kept = []
+    for row in rows:
+        trimmed = list(row)
+        while trimmed and trimmed[-1] in ("", None):
+            trimmed.pop()
+        if trimmed and trimmed[0] != week and not str(trimmed[0]).startswith(PERSON):
+            kept.append(repr(trimmed))
+    return sorted(kept)
+
+
+def _as_edited(rows: list[list[Any]], edit: str) -> list[list[Any]]:
+    """The tab's rows once the person's edit is applied (order aside)."""
+    rows = [list(r) for r in rows]
+    if edit == "delete":
+        del rows[1]
+    elif edit == "set":
+        width = max(len(r) for r in rows)
+        rows[2] = rows[2] + [""] * (width + 1 - len(rows[2])) + [f"{PERSON}: sel"]
+    return rows
+
+
 def _person_edit(demo: Demo, tab: str, edit: str) -> Any:
     server, sid = demo.server, demo.id
 
@@ -621,6 +644,7 @@ def test_a_person_editing_between_the_read_and_the_write_loses_nothing(
     landed on other keys) while it printed "Written". Now the write finds its rows by key
     in the tab as it is when the write lands, and new rows go after the last row."""
     demo.weekly(source=None)  # week 47 is there; the next run updates it with Instagram
+    start = demo.dump()
     demo.server.after("batchGet", _person_edit(demo, tab, edit))  # right after the read
     result = demo.weekly()
     assert result.written
@@ -632,6 +656,10 @@ def test_a_person_editing_between_the_read_and_the_write_loses_nothing(
     assert after[CALENDAR] == clean[CALENDAR]
     # Every row postme owns this week is on its key with the values of an undisturbed run.
     week = "2026-W47"
+    # Rows of other weeks (and a person's cell beside them) are as they were.
+    for other in ("Analisis Mingguan", "Analisis Program", "Temuan"):
+        expected = _as_edited(start[other], edit) if other == tab else start[other]
+        assert _others(after[other], week) == _others(expected, week), other
     weekly = _rows_by_key(after["Analisis Mingguan"], 1)
     assert weekly[(week,)] == _rows_by_key(clean["Analisis Mingguan"], 1)[(week,)]
     programs = _rows_by_key(after["Analisis Program"], 2)
