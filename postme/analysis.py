@@ -451,6 +451,3 @@ def _by_program(
             )
         )
     return tuple(stats)
-
-
-# The tab layouts moved to postme.tabs; kept importable here for older callers.

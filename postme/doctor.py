@@ -14,7 +14,6 @@ from postme.secrets import readable_by_others
 from postme.stores.base import find_title
 
 Status = Literal["ok", "warn", "fail"]
-DEFAULT_KEY_FILE = Path("~/.config/gspread/service_account.json")
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,11 @@ def _check_unknown_words(report: CheckReport, settings: Settings) -> None:
 
 
 def key_file_path(settings: Settings) -> Path:
-    return (settings.sheet.key_file or DEFAULT_KEY_FILE).expanduser()
+    """The key file the Google store reads: the configured one, else gspread's own default
+    (``gspread.auth.get_config_dir()``: right on Windows too)."""
+    from postme.stores.gsheets.credentials import credentials_file
+
+    return credentials_file("service_account", settings.sheet.key_file, None)
 
 
 def _check_credentials(report: CheckReport, settings: Settings) -> bool:
@@ -134,7 +137,15 @@ def _check_credentials(report: CheckReport, settings: Settings) -> bool:
         report.add(_("Workbook"), "ok", str(path))
         return True
     if settings.sheet.credentials == "oauth":
-        report.add(label, "ok", _("OAuth user login (a browser window opens the first time)"))
+        from postme.stores.gsheets.credentials import credentials_file
+
+        saved = credentials_file("oauth", None, None)
+        if saved.is_file():
+            report.add(label, "ok", _("saved Google sign-in {path}").format(path=saved))
+        else:
+            # Opening the spreadsheet below runs the browser sign-in once (when a person is
+            # at the terminal) and saves it here for the scheduled runs.
+            report.add(label, "ok", _("OAuth user login (a browser window opens the first time)"))
         return True
     path = key_file_path(settings)
     if not path.is_file():

@@ -16,7 +16,11 @@ _known: set[str] = set()
 _PATTERNS = (
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
-    re.compile(r"ya29\.[A-Za-z0-9._-]+"),
+    re.compile(r"ya29\.[A-Za-z0-9._-]+"),  # Google access tokens
+    # JWTs (a signed service-account assertion, an id token): header.claims.signature,
+    # each base64url; the header of every JWT starts with eyJ ('{"').
+    re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"),
+    re.compile(r"(?<![A-Za-z0-9:/])1//[A-Za-z0-9_-]{10,}"),  # Google refresh tokens
     re.compile(
         r"(?i)([\"']?(?:access_token|refresh_token|id_token|client_secret|private_key|"
         r"private_key_id|password|sessionid|csrftoken|assertion)[\"']?\s*[:=]\s*[\"']?)"

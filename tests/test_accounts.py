@@ -483,7 +483,8 @@ def test_gsheets_city_run_shares_one_quota_and_survives_a_missing_spreadsheet(
 
     # The roll-up is one batch write in the city spreadsheet (plus the new tab and chart).
     city_calls = [r.kind for r in sheets_server.api_requests() if city_id in r.path]
-    assert city_calls == ["get", "batchUpdate", "batchUpdateValues"]
+    # lock + metadata (the tab is new: nothing to read), write + release
+    assert city_calls == ["batchUpdate", "batchUpdate"]
 
     # Again: the same roll-up (upsert by account and week), nothing rewritten there.
     before = sheets_server.dump(city_id)
@@ -491,7 +492,8 @@ def test_gsheets_city_run_shares_one_quota_and_survives_a_missing_spreadsheet(
     again = run()
     assert sheets_server.dump(city_id) == before
     city_calls = [r.kind for r in sheets_server.api_requests() if city_id in r.path]
-    assert city_calls == ["get", "batchGet"]  # one read, nothing to write
+    # lock + metadata, one read, nothing to write: the release alone
+    assert city_calls == ["batchUpdate", "batchGet", "batchUpdate"]
     assert again.rollup is not None and not again.rollup.written
     assert again.exit_code == ExitCode.SHEET
 
@@ -542,7 +544,7 @@ def test_city_benchmark_smoke(monkeypatch: pytest.MonkeyPatch) -> None:
         assert figures.peak_per_minute_paced == 4
         assert figures.quota_bound_seconds >= 60.0 * ((figures.api_requests - 1) // 4)
         assert figures.rollup_rows == 3
-    assert steady.by_kind == {"get": 4, "batchGet": 4, "batchUpdateValues": 4}
+    assert steady.by_kind == {"batchGet": 8, "batchUpdate": 8}
 
 
 def test_cli_weekly_all_dir_shows_each_account_and_the_worst_exit_code(

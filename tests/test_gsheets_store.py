@@ -250,7 +250,7 @@ def analysis_plan(caption: str = '=HYPERLINK("http://evil.example","klik")') -> 
     headers = ("Minggu", "Posting", "Likes", "Caption terbaik")
     return WritePlan(
         new_tabs=[NewTab("Analisis Mingguan", headers)],
-        writes=[
+        ranges=[
             RangeWrite(
                 "Analisis Mingguan",
                 2,
@@ -263,13 +263,16 @@ def analysis_plan(caption: str = '=HYPERLINK("http://evil.example","klik")') -> 
     )
 
 
-def test_write_new_tab_in_two_requests(
+def test_write_new_tab_lock_and_one_atomic_batch(
     server: SheetsServer, store: GoogleSheetsStore, planner: str
 ) -> None:
     store.read([calendar_request()])
     server.reset_log()
     store.write(analysis_plan())
-    assert [r.kind for r in server.api_requests()] == ["batchUpdate", "batchUpdateValues"]
+    # The lock (with the metadata in its answer), then tab, values, chart and the lock's
+    # release in one batch. No keyed intents: nothing to re-read.
+    assert [r.kind for r in server.api_requests()] == ["batchUpdate", "batchUpdate"]
+    assert server.developer_metadata(planner) == {}
     assert server.values(planner, "Analisis Mingguan") == [
         ["Minggu", "Posting", "Likes", "Caption terbaik"],
         ["2026-W46", 5, 120, '=HYPERLINK("http://evil.example","klik")'],
@@ -297,7 +300,8 @@ def test_second_run_adds_no_tab_and_no_chart(
     plan = analysis_plan()
     plan.new_tabs.clear()
     again.write(plan)
-    assert [r.kind for r in server.api_requests()] == ["get", "batchGet", "batchUpdateValues"]
+    kinds = [r.kind for r in server.api_requests()]
+    assert kinds == ["get", "batchGet", "batchUpdate", "batchUpdate"]
     assert server.dump(planner) == before
     assert len(server.charts(planner, "Analisis Mingguan")) == 1
 
@@ -308,15 +312,15 @@ def test_empty_plan_sends_nothing(server: SheetsServer, store: GoogleSheetsStore
 
 
 def test_none_clears_a_cell(server: SheetsServer, store: GoogleSheetsStore, planner: str) -> None:
-    store.write(WritePlan(writes=[RangeWrite("Metrik Akun", 2, 2, ((None, 81),))]))
+    store.write(WritePlan(ranges=[RangeWrite("Metrik Akun", 2, 2, ((None, 81),))]))
     assert server.values(planner, "Metrik Akun")[1] == [46327, "", 81, 310]
 
 
 def test_write_past_the_grid_grows_it(
     server: SheetsServer, store: GoogleSheetsStore, planner: str
 ) -> None:
-    store.write(WritePlan(writes=[RangeWrite("Catatan", 1001, 27, (("jauh",),))]))
-    assert [r.kind for r in server.api_requests()] == ["get", "batchUpdate", "batchUpdateValues"]
+    store.write(WritePlan(ranges=[RangeWrite("Catatan", 1001, 27, (("jauh",),))]))
+    assert [r.kind for r in server.api_requests()] == ["batchUpdate", "batchUpdate"]
     assert server.cell(planner, "Catatan", "AA1001") == "jauh"
     # Rows double (1000 + 1000), so the next weeks need no extra request; columns grow
     # exactly.
@@ -324,11 +328,15 @@ def test_write_past_the_grid_grows_it(
 
 
 def test_write_to_a_missing_tab_sends_nothing(
-    server: SheetsServer, store: GoogleSheetsStore
+    server: SheetsServer, store: GoogleSheetsStore, planner: str
 ) -> None:
+    before = server.dump(planner)
     with pytest.raises(TabMissing, match="'Hilang'"):
-        store.write(WritePlan(writes=[RangeWrite("Hilang", 2, 1, (("x",),))]))
-    assert [r.kind for r in server.api_requests()] == ["get"]
+        store.write(WritePlan(ranges=[RangeWrite("Hilang", 2, 1, (("x",),))]))
+    # The lock was taken and given back; no cell was written.
+    assert [r.kind for r in server.api_requests()] == ["batchUpdate", "batchUpdate"]
+    assert server.developer_metadata(planner) == {}
+    assert server.dump(planner) == before
 
 
 def test_add_data_validation(server: SheetsServer, store: GoogleSheetsStore, planner: str) -> None:
@@ -356,7 +364,7 @@ def test_429_then_success_retries_with_backoff(
     assert sleeps == [1.0, 2.0]
     retries = [r for r in caplog.records if r.name == "postme.sheets"]
     assert len(retries) == 2
-    assert "429" in retries[0].getMessage() and "try 2 of 4" in retries[0].getMessage()
+    assert "429" in retries[0].getMessage() and "try 2 of 8" in retries[0].getMessage()
     for token in server.issued_tokens():
         assert token not in caplog.text
 
@@ -375,9 +383,12 @@ def test_429_that_never_clears_gives_up(
     server.inject("batchGet", status=429, times=100)
     with pytest.raises(SheetError) as error:
         store.read([calendar_request()])
-    assert server.count("batchGet") == 4
-    assert len(sleeps) == 3
-    assert "429" in str(error.value) and "4 tries" in str(error.value)
+    # Google's quota refills per minute and it sends no Retry-After: the waits span more
+    # than one whole minute before postme gives up (bounded: 8 tries, 91 s).
+    assert server.count("batchGet") == 8
+    assert sleeps == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+    assert sum(sleeps) > 60
+    assert "429" in str(error.value) and "8 tries" in str(error.value)
     assert error.value.exit_code == ExitCode.SHEET
 
 
@@ -572,3 +583,90 @@ def test_default_key_path_is_gspreads(
     assert oauth.credentials_file == tmp_path / ".config" / "gspread" / "authorized_user.json"
     with pytest.raises(CredentialsError, match="No service-account key file at"):
         store.read([calendar_request()])
+
+
+# ---------------------------------------------------------------- credentials = "oauth"
+
+
+def test_oauth_without_a_saved_sign_in_signs_in_once_in_a_terminal(
+    server: SheetsServer, planner: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: "oauth" was offered but nothing completed the sign-in. Now the first use
+    by hand (``postme check`` in a terminal) runs the browser flow and saves it."""
+    import gspread.auth
+    from google.oauth2.credentials import Credentials
+
+    info = make_authorized_user_file(server, tmp_path / "made.json")
+    client = tmp_path / "credentials.json"
+    client.write_text(json.dumps({"installed": {"client_id": info["client_id"]}}))
+    flows: list[dict[str, Any]] = []
+
+    def browser_flow(**options: Any) -> Credentials:
+        flows.append(options)
+        return Credentials(  # type: ignore[no-untyped-call]
+            token=None,
+            refresh_token=info["refresh_token"],
+            client_id=info["client_id"],
+            client_secret=info["client_secret"],
+            token_uri=server.token_uri,
+        )
+
+    monkeypatch.setattr(gspread.auth, "local_server_flow", browser_flow)
+    saved = tmp_path / "gspread" / "authorized_user.json"
+    options: dict[str, Any] = {
+        "credentials": "oauth",
+        "authorized_user_file": saved,
+        "oauth_client_file": client,
+        "endpoint": server.url,
+        "sleep": lambda s: None,
+    }
+    with pytest.raises(CredentialsError, match="Run `postme check` once by hand"):
+        GoogleSheetsStore(planner, interactive=False, **options).tab_titles()
+    assert flows == [] and not saved.exists()
+    assert CALENDAR in GoogleSheetsStore(planner, interactive=True, **options).tab_titles()
+    assert len(flows) == 1 and saved.is_file()
+    # The scheduled run afterwards uses the saved sign-in, no browser.
+    assert CALENDAR in GoogleSheetsStore(planner, interactive=False, **options).tab_titles()
+    assert len(flows) == 1
+
+
+def test_colour_scales_are_drawn_once(
+    server: SheetsServer, store: GoogleSheetsStore, planner: str
+) -> None:
+    from postme.stores.base import ColorScaleSpec
+
+    scale = ColorScaleSpec("Metrik Akun", ("Followers", "Posts"), "FFFFFF", "57BB8A")
+    store.read([TabRequest("Metrik Akun")])
+    store.write(WritePlan(formats=[scale]))
+    (rule,) = server.conditional_formats(planner, "Metrik Akun")
+    assert [r["startColumnIndex"] for r in rule["ranges"]] == [1, 3]
+    assert all(r["startRowIndex"] == 1 for r in rule["ranges"])  # below the header
+    assert rule["gradientRule"]["maxpoint"]["color"]["green"] == round(0xBB / 255, 4)
+    again = GoogleSheetsStore(
+        planner, key_file=store.key_file, endpoint=server.url, sleep=lambda s: None
+    )
+    again.read([TabRequest("Metrik Akun")])
+    server.reset_log()
+    again.write(WritePlan(formats=[scale]))
+    assert len(server.conditional_formats(planner, "Metrik Akun")) == 1  # not stacked
+    assert server.api_requests() == []  # nothing to do: no lock, no request
+
+
+def test_check_finds_a_tab_whose_case_differs(
+    server: SheetsServer, key_file: Path, tmp_path: Path
+) -> None:
+    from postme.doctor import run_checks
+
+    planner = server.create_spreadsheet({CALENDAR: [["Tanggal", "Program", "Judul", "Status"]]})
+    config = tmp_path / "postme.toml"
+    config.write_text(
+        '[sheet]\nbackend = "gsheets"\n'
+        f'spreadsheet = "{planner}"\nkey_file = "{key_file}"\nendpoint = "{server.url}"\n'
+        '[tabs]\ncalendar = "KALENDER KONTEN"\n',
+        encoding="utf-8",
+    )
+    report = run_checks(config, env={})
+    # Found, and named as it is in the spreadsheet.
+    tab_items = [i for i in report.items if "kalender konten" in i.label.casefold()]
+    assert tab_items and all(i.status == "ok" for i in tab_items)
+    assert [i.label for i in tab_items][0] == f"Tab '{CALENDAR}'"

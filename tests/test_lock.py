@@ -153,12 +153,12 @@ def test_two_weekly_runs_on_google_sheets_do_not_interleave(
     second.join(20)
     assert errors == []
     kinds = [r.kind for r in sheets_server.api_requests()]
-    # Each run is get (first run only: metadata cached per store, but each store is new),
-    # batchGet, batchUpdateValues; the second run's read comes after the first's write.
+    # Run 1: lock, read, re-read, write (releasing the lock); run 2: lock, read and release
+    # (nothing left to write). The second run's read comes after the first's write.
     reads = [i for i, k in enumerate(kinds) if k == "batchGet"]
-    writes = [i for i, k in enumerate(kinds) if k == "batchUpdateValues"]
-    assert len(reads) == 2 and len(writes) == 1  # the second run had nothing left to write
-    assert writes[0] < reads[1]
+    batches = [i for i, k in enumerate(kinds) if k == "batchUpdate"]
+    assert len(reads) == 3 and len(batches) == 4
+    assert batches[1] < reads[2]
     assert results[0].report.to_json() == results[1].report.to_json()
 
 

@@ -83,8 +83,8 @@ def demo_g(sheets_server: SheetsServer, sheets_key_file: Path, tmp_path: Path) -
     [
         lambda d: None,
         lambda d: d.server.inject("batchGet", status=429, times=2, retry_after=0),
-        lambda d: d.server.inject("get", status=401, times=3),
-        lambda d: d.server.inject("batchUpdateValues", status=500, times=10, retry_after=0),
+        lambda d: d.server.inject("batchUpdate", status=401, times=3),
+        lambda d: d.server.inject("batchUpdate", status=500, times=10, retry_after=0, skip=1),
         lambda d: d.server.revoke_key("postme-bot@test-project.iam.gserviceaccount.com"),
     ],
     ids=["ok", "429-retries", "401", "500-write", "key-revoked"],
@@ -100,6 +100,35 @@ def test_no_key_or_token_in_any_output(demo_g: Demo, sheets_env: SheetsServer, s
             outputs.append("".join(traceback.format_exception(result.exception)))
     secrets = key_secrets(demo_g.key_file) + sheets_env.issued_tokens()
     assert_clean(secrets, *outputs, log_text())
+
+
+def test_a_signed_assertion_quoted_by_the_token_endpoint_is_never_shown(
+    demo_g: Demo, sheets_env: SheetsServer
+) -> None:
+    # Issue 19: with --debug, a token endpoint error quoting the JWT assertion printed it
+    # (it can be traded for access tokens for an hour).
+    sheets_env.quote_assertions = True
+    sheets_env.revoke_key("postme-bot@test-project.iam.gserviceaccount.com")
+    config = str(demo_g.config(max_tries=1))
+    outputs: list[str] = []
+    for extra in ([], ["--json"], ["--debug"]):
+        result = invoke("weekly", "-c", config, "--as-of", AS_OF, "--no-collect", *extra)
+        assert result.exit_code == 3
+        outputs += [result.stdout, result.stderr]
+    text = "\n".join([*outputs, log_text()])
+    assert "invalid_grant" in text or "refused" in text
+    assert "eyJ" not in text  # no JWT (header, claims or signature) anywhere
+
+
+def test_secret_shapes_are_masked() -> None:
+    jwt = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4QHkuY29tIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+    access = "ya29.a0AfB_byC-abcdefghijklmnop"
+    refresh = "1//0gLmnopQRSTuvwxyz-ABCDEF_123"
+    text = scrub(f"grant failed: {jwt}; token {access}; refresh {refresh}.")
+    assert jwt not in text and "eyJ" not in text
+    assert access not in text and refresh not in text
+    assert text.count(MASK) == 3
+    assert scrub("see https://example.org/a//b and 1//2") == "see https://example.org/a//b and 1//2"
 
 
 def test_a_token_echoed_by_the_server_is_masked(demo_g: Demo) -> None:

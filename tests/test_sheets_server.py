@@ -65,7 +65,7 @@ def test_start_is_fast_and_stop_is_clean() -> None:
     url = server.url
     try:
         assert took < 0.5
-        assert requests.get(url + "/nothing", timeout=5).status_code == 404
+        assert requests.get(url + "/nothing", timeout=5).status_code == 501  # loud catch-all
     finally:
         server.stop()
     with pytest.raises(requests.ConnectionError):
@@ -613,3 +613,160 @@ def test_parse_a1() -> None:
     assert box is not None and (box.row0, box.col0, box.row1, box.col1) == (2, 0, 4, None)
     assert parse_a1("A0") is None and parse_a1("A") is None and parse_a1("x!y") is None
     assert column_letters(0) == "A" and column_letters(27) == "AB" and column_index("AB") == 27
+
+
+# ---------------------------------------------------------------- issue 19: Google's rules
+
+
+def _batch(client: gspread.Client, sid: str, *requests_: Any, **body: Any) -> Any:
+    return client.http_client.batch_update(sid, {"requests": list(requests_), **body})
+
+
+def test_developer_metadata_with_a_fixed_id_is_created_once(
+    server: SheetsServer, client: gspread.Client
+) -> None:
+    sid = server.create_spreadsheet({"Tab": [["a"]]})
+    meta = {
+        "metadataId": 77,
+        "metadataKey": "postme.lock",
+        "metadataValue": "run 1",
+        "location": {"spreadsheet": True},
+        "visibility": "DOCUMENT",
+    }
+    reply = _batch(
+        client,
+        sid,
+        {"createDeveloperMetadata": {"developerMetadata": meta}},
+        includeSpreadsheetInResponse=True,
+    )
+    assert reply["updatedSpreadsheet"]["developerMetadata"][0]["metadataValue"] == "run 1"
+    assert reply["updatedSpreadsheet"]["sheets"][0]["properties"]["title"] == "Tab"
+    with pytest.raises(gspread.exceptions.APIError, match="already exists"):
+        _batch(client, sid, {"createDeveloperMetadata": {"developerMetadata": meta}})
+    url = f"{server.url}/v4/spreadsheets/{sid}/developerMetadata/77"
+    assert client.http_client.request("get", url).json()["metadataValue"] == "run 1"
+    # A delete that names another value deletes nothing; the right one deletes it.
+    lookup = {"metadataId": 77, "metadataValue": "run 2"}
+    _batch(
+        client,
+        sid,
+        {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": lookup}}},
+    )
+    assert 77 in server.developer_metadata(sid)
+    lookup["metadataValue"] = "run 1"
+    _batch(
+        client,
+        sid,
+        {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": lookup}}},
+    )
+    assert server.developer_metadata(sid) == {}
+    with pytest.raises(gspread.exceptions.APIError, match="No developer metadata"):
+        client.http_client.request("get", url)
+
+
+def test_a_batch_is_all_or_nothing(server: SheetsServer, client: gspread.Client) -> None:
+    sid = server.create_spreadsheet({"Tab": [["a"]]})
+    before = server.dump(sid)
+    with pytest.raises(gspread.exceptions.APIError):
+        _batch(
+            client,
+            sid,
+            {"addSheet": {"properties": {"title": "Baru"}}},
+            {"addSheet": {"properties": {"title": "TAB"}}},  # equal to "Tab" ignoring case
+        )
+    assert server.dump(sid) == before
+
+
+def test_update_and_append_cells_are_typed_and_appended_after_the_last_row(
+    server: SheetsServer, client: gspread.Client
+) -> None:
+    sid = server.create_spreadsheet({"Tab": [["h1", "h2"], ["a", 1], [], ["c", 3]]})
+    sheet_id = client.open_by_key(sid).sheet1.id
+    _batch(
+        client,
+        sid,
+        {
+            "updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 1, "columnIndex": 1},
+                "rows": [{"values": [{"userEnteredValue": {"stringValue": "=1+1"}}]}],
+                "fields": "userEnteredValue",
+            }
+        },
+        {
+            "appendCells": {
+                "sheetId": sheet_id,
+                "rows": [{"values": [{"userEnteredValue": {"stringValue": "d"}}, {}]}],
+                "fields": "userEnteredValue",
+            }
+        },
+    )
+    assert server.values(sid, "Tab") == [["h1", "h2"], ["a", "=1+1"], [], ["c", 3], ["d"]]
+    assert not server.is_formula(sid, "Tab", "B2")
+
+
+def test_googles_limits_are_refused(server: SheetsServer, client: gspread.Client) -> None:
+    sid = server.create_spreadsheet({"Tab": [["a"]]})
+    book = client.open_by_key(sid)
+    with pytest.raises(gspread.exceptions.APIError, match="50000 characters"):
+        book.values_update("Tab!A1", {"valueInputOption": "RAW"}, {"values": [["x" * 50_001]]})
+    with pytest.raises(gspread.exceptions.APIError, match="10000000 cells"):
+        _batch(
+            client,
+            sid,
+            {
+                "appendDimension": {
+                    "sheetId": book.sheet1.id,
+                    "dimension": "ROWS",
+                    "length": 400_000,
+                }
+            },
+        )
+    assert server.grid_size(sid, "Tab") == (1000, 26)
+
+
+def test_anything_postme_does_not_use_fails_loudly(
+    server: SheetsServer, client: gspread.Client
+) -> None:
+    sid = server.create_spreadsheet({"Tab": [["a"]]})
+    answer = requests.post(
+        f"{server.url}/v4/spreadsheets/{sid}/values:batchUpdateByDataFilter", timeout=5
+    )
+    assert answer.status_code == 501 and "not implemented" in answer.text
+    with pytest.raises(gspread.exceptions.APIError, match="only on the spreadsheet"):
+        meta = {
+            "location": {"dimensionRange": {"sheetId": 0}},
+            "metadataKey": "k",
+            "visibility": "DOCUMENT",
+        }
+        _batch(client, sid, {"createDeveloperMetadata": {"developerMetadata": meta}})
+
+
+def test_a_lost_answer_is_applied_and_a_trickled_one_arrives_slowly(
+    server: SheetsServer, client: gspread.Client
+) -> None:
+    sid = server.create_spreadsheet({"Tab": [["a"]]})
+    server.inject("batchUpdate", lost=True)
+    with pytest.raises(requests.ConnectionError):
+        _batch(client, sid, {"addSheet": {"properties": {"title": "Baru"}}})
+    assert "Baru" in server.tab_titles(sid)  # applied, although nobody heard back
+    book = client.open_by_key(sid)
+    server.inject("batchGet", trickle=0.01)
+    started = time.perf_counter()
+    answer = book.values_batch_get(["Tab"])
+    assert answer["valueRanges"][0]["values"] == [["a"]]
+    assert time.perf_counter() - started > 0.5  # a byte at a time
+
+
+def test_a_person_edits_between_two_requests(server: SheetsServer, client: gspread.Client) -> None:
+    sid = server.create_spreadsheet({"Tab": [["k"], ["b"], ["a"], ["c"]]})
+    server.after("batchGet", lambda: server.insert_rows(sid, "Tab", 2, [["catatan"]]), skip=1)
+    book = client.open_by_key(sid)
+    assert book.values_batch_get(["Tab"])["valueRanges"][0]["values"][1] == ["b"]
+    server.reset_log()
+    book.values_batch_get(["Tab"])  # the edit comes right after this answer
+    assert server.values(sid, "Tab") == [["k"], ["catatan"], ["b"], ["a"], ["c"]]
+    server.sort_rows(sid, "Tab", 1, first_row=3)
+    assert server.values(sid, "Tab") == [["k"], ["catatan"], ["a"], ["b"], ["c"]]
+    server.delete_rows(sid, "Tab", 2)
+    assert server.append_row(sid, "Tab", ["d"]) == 5
+    assert server.values(sid, "Tab") == [["k"], ["a"], ["b"], ["c"], ["d"]]

@@ -35,7 +35,7 @@ from postme.stores.xlsx.files import STALE_SECONDS, lock_path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOBODY = 65534
-PLAN = WritePlan(writes=[RangeWrite("Metrik Akun", 3, 1, (("2026-11-23", 2486),))])
+PLAN = WritePlan(ranges=[RangeWrite("Metrik Akun", 3, 1, (("2026-11-23", 2486),))])
 
 
 def workbook(path: Path) -> Path:
@@ -135,7 +135,7 @@ def test_the_backup_is_the_team_file_from_before_the_first_write(tmp_path: Path)
     original = path.read_bytes()
     store = XlsxStore(path)
     store.write(PLAN)
-    store.write(WritePlan(writes=[RangeWrite("Metrik Akun", 4, 1, (("2026-11-30", 2500),))]))
+    store.write(WritePlan(ranges=[RangeWrite("Metrik Akun", 4, 1, (("2026-11-30", 2500),))]))
     assert (tmp_path / "p.bak.xlsx").read_bytes() == original
     assert followers(path) == ["Pengikut", 2362, 2486, 2500]
 
@@ -191,7 +191,7 @@ def write_as_nobody(path: Path) -> subprocess.CompletedProcess[str]:
         from postme.errors import PostmeError
         from postme.stores.base import RangeWrite, WritePlan
         from postme.stores.xlsx import XlsxStore
-        plan = WritePlan(writes=[RangeWrite("Metrik Akun", 3, 1, (("2026-11-23", 2486),))])
+        plan = WritePlan(ranges=[RangeWrite("Metrik Akun", 3, 1, (("2026-11-23", 2486),))])
         try:
             XlsxStore({str(path)!r}).write(plan)
         except PostmeError as e:
@@ -268,7 +268,7 @@ def slow(self, out):
     time.sleep(60)
 
 Package.write_to = slow
-plan = WritePlan(writes=[RangeWrite("Metrik Akun", 3, 1, (("2026-11-23", 2486),))])
+plan = WritePlan(ranges=[RangeWrite("Metrik Akun", 3, 1, (("2026-11-23", 2486),))])
 XlsxStore(sys.argv[1]).write(plan)
 """
 
@@ -316,7 +316,7 @@ def test_a_failed_write_removes_its_temporary_and_keeps_the_file(tmp_path: Path)
     path = workbook(tmp_path / "p.xlsx")
     before = path.read_bytes()
     with pytest.raises(TabMissing, match="'Tidak Ada'"):
-        XlsxStore(path).write(WritePlan(writes=[RangeWrite("Tidak Ada", 1, 1, (("x",),))]))
+        XlsxStore(path).write(WritePlan(ranges=[RangeWrite("Tidak Ada", 1, 1, (("x",),))]))
     assert path.read_bytes() == before
     assert temporaries(tmp_path) == []
 
@@ -409,7 +409,7 @@ def test_text_xml_cannot_hold_is_cleaned_and_reported(tmp_path: Path) -> None:
     caption = "Jaga kesehatan \ud83d dan \x07bel " + "x" * 40_000
     store = XlsxStore(path)
     store.write(
-        WritePlan(writes=[RangeWrite("Metrik Akun", 3, 1, (("Cuci tangan \ud83c", caption),))])
+        WritePlan(ranges=[RangeWrite("Metrik Akun", 3, 1, (("Cuci tangan \ud83c", caption),))])
     )
     book = openpyxl.load_workbook(path)
     assert book["Metrik Akun"]["A3"].value == "Cuci tangan "
@@ -445,3 +445,38 @@ def test_an_editor_lock_beside_the_symlink_target_stops_the_write(tmp_path: Path
     (shared / ".~lock.p.xlsx#").write_text("Bayu,PC-KIA,bayu,30.11.2026 10:00,file:///x;")
     with pytest.raises(WorkbookBusy, match="Bayu"):
         XlsxStore(link).write(PLAN)
+
+
+def test_keyed_rows_follow_a_colleagues_save_between_read_and_write(tmp_path: Path) -> None:
+    """Issue 14/19: a file saved by a colleague after postme read it is read again; the
+    keyed rows land on their keys and the colleague's row stays (never overwritten)."""
+    from postme.stores.upsert import plan_upsert
+
+    path = workbook(tmp_path / "p.xlsx")
+    store = XlsxStore(path)
+    seen = store.read([TabRequest("Metrik Akun")])["Metrik Akun"]
+    plan = WritePlan()
+    record = {"Tanggal": "2026-11-16", "Pengikut": 2370}  # postme updates its own day
+    plan_upsert(plan, "Metrik Akun", seen, ["Tanggal", "Pengikut"], ["Tanggal"], [record])
+    plan_upsert(
+        plan,
+        "Metrik Akun",
+        seen,
+        ["Tanggal", "Pengikut"],
+        ["Tanggal"],
+        [{"Tanggal": "2026-11-23", "Pengikut": 2486}],
+    )
+    # A colleague inserts a row above postme's day and saves.
+    book = openpyxl.load_workbook(path)
+    book["Metrik Akun"].insert_rows(2)
+    book["Metrik Akun"]["A2"] = "2026-11-09"
+    book["Metrik Akun"]["B2"] = 2331
+    book.save(path)
+    store.write(plan)
+    rows = list(openpyxl.load_workbook(path)["Metrik Akun"].iter_rows(values_only=True))
+    assert rows == [
+        ("Tanggal", "Pengikut"),
+        ("2026-11-09", 2331),  # theirs, untouched
+        ("2026-11-16", 2370),  # postme's row, found by its key where it moved
+        ("2026-11-23", 2486),  # appended after the last row
+    ]

@@ -120,7 +120,7 @@ def test_written_text_reads_back_as_written(tmp_path: Path) -> None:
         True,
     )
     store = XlsxStore(path)
-    store.write(WritePlan(writes=[RangeWrite("Metrik Akun", 2, 1, (values,))]))
+    store.write(WritePlan(ranges=[RangeWrite("Metrik Akun", 2, 1, (values,))]))
     tab = store.read([TabRequest("Metrik Akun")])["Metrik Akun"]
     assert tab is not None
     assert tab.rows[0].values[: len(values)] == values
@@ -157,7 +157,7 @@ def test_a_replaced_formula_drops_the_calculation_chain(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as z:
         for name, content in parts.items():
             z.writestr(name, content)
-    XlsxStore(path).write(WritePlan(writes=[RangeWrite("Metrik Akun", 2, 2, ((2362,),))]))
+    XlsxStore(path).write(WritePlan(ranges=[RangeWrite("Metrik Akun", 2, 2, ((2362,),))]))
     with zipfile.ZipFile(path) as z:
         assert "xl/calcChain.xml" not in z.namelist()
         assert b"calcChain" not in z.read("xl/_rels/workbook.xml.rels")

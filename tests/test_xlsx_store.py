@@ -55,7 +55,7 @@ def test_write_plan_raw_text_new_tab_and_chart(tmp_path: Path) -> None:
     store = XlsxStore(path)
     plan = WritePlan(
         new_tabs=[NewTab("Analisis Mingguan", ("Minggu", "Pengikut"))],
-        writes=[
+        ranges=[
             RangeWrite("Analisis Mingguan", 2, 1, (("2026-W46", 10), ("2026-W47", 12))),
             RangeWrite("Metrik Akun", 2, 1, (('=HYPERLINK("http://x")', 5),)),
         ],
@@ -76,7 +76,7 @@ def test_failed_write_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     path = workbook(tmp_path / "p.xlsx")
     before = path.read_bytes()
     plan = WritePlan(
-        writes=[
+        ranges=[
             RangeWrite("Metrik Akun", 2, 1, (("2026-11-22", 5),)),
             RangeWrite("Tab yang hilang", 2, 1, (("x",),)),
         ]
@@ -109,7 +109,7 @@ def test_chart_and_colour_scale_are_drawn_once_and_follow_the_rows(tmp_path: Pat
     store.write(
         WritePlan(
             new_tabs=[NewTab("Analisis Mingguan", ("Minggu", "Pengikut", "ER (%)"))],
-            writes=[RangeWrite("Analisis Mingguan", 2, 1, (("2026-W46", 10, 1.5),))],
+            ranges=[RangeWrite("Analisis Mingguan", 2, 1, (("2026-W46", 10, 1.5),))],
             charts=[chart],
             formats=[scale],
         )
@@ -119,7 +119,7 @@ def test_chart_and_colour_scale_are_drawn_once_and_follow_the_rows(tmp_path: Pat
         store.read([TabRequest("Analisis Mingguan")])
         store.write(
             WritePlan(
-                writes=[
+                ranges=[
                     RangeWrite("Analisis Mingguan", week - 44, 1, ((f"2026-W{week}", 12, 2.0),))
                 ],
                 charts=[chart],

@@ -11,12 +11,15 @@ store give equal tables for the same workbook.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 Cell = str | int | float | bool | None
+Record = Mapping[str, Cell]
+# (link header, shortcode of a link): a row with no key but a post link is keyed by it.
+LinkKey = tuple[str, Callable[[str], "str | None"]]
 
 # How many rows to look through for the header row when none is configured.
 HEADER_SEARCH_ROWS = 20
@@ -78,6 +81,10 @@ class RangeWrite:
     row: int
     column: int
     values: tuple[tuple[Cell, ...], ...]
+    # New rows: Google places them after the tab's last row as it is when the write lands
+    # (appendCells), so a row a person appended meanwhile is not overwritten. ``row`` is
+    # where they go if nobody appended anything.
+    append: bool = field(default=False, compare=False)
 
     @property
     def a1(self) -> str:
@@ -96,6 +103,16 @@ class ChartSpec:
     title: str
     x_header: str
     series_headers: tuple[str, ...]
+    # The axis layout, decided here once and drawn by each store: these series on the
+    # right axis, the others on the left. ``None``: the first series left, the rest right
+    # (followers in thousands left, rates in % right).
+    right_axis: tuple[str, ...] | None = None
+
+    def axis_of(self, header: str) -> str:
+        """ "LEFT_AXIS" or "RIGHT_AXIS" for a series header (matched ignoring case)."""
+        wanted = normalize_header(header)
+        right = self.series_headers[1:] if self.right_axis is None else self.right_axis
+        return "RIGHT_AXIS" if wanted in {normalize_header(h) for h in right} else "LEFT_AXIS"
 
 
 @dataclass(frozen=True)
@@ -111,20 +128,91 @@ class ColorScaleSpec:
     high_color: str = "57BB8A"
 
 
+@dataclass(frozen=True)
+class UpsertRows:
+    """Keyed intent: the rows of ``tab`` whose ``key`` columns match a record get the
+    record's values, the other records become new rows. Resolved against the tab as it is
+    when the write lands (:func:`postme.stores.upsert.resolve_plan`), never against
+    remembered row numbers. ``seen`` is the tab as read when planning (for previews)."""
+
+    tab: str
+    headers: tuple[str, ...]
+    key: tuple[str, ...]
+    records: tuple[Record, ...]
+    volatile: frozenset[str] = frozenset()
+    link_key: LinkKey | None = None
+    seen: Tab | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ReplaceGroup:
+    """Keyed intent: the rows of ``tab`` whose ``group`` column holds one of ``groups``
+    become ``records``. With a ``key`` a record lands on the row holding its key and rows
+    of the groups whose key is not among the records are blanked (by-programme rows);
+    without one the group's rows are reused in sheet order and leftovers blanked
+    (findings). Rows of other groups, and rows a person typed, stay."""
+
+    tab: str
+    headers: tuple[str, ...]
+    group: str
+    groups: frozenset[str]
+    records: tuple[Record, ...]
+    key: tuple[str, ...] = ()
+    volatile: frozenset[str] = frozenset()
+    seen: Tab | None = field(default=None, compare=False, repr=False)
+
+
+Intent = UpsertRows | ReplaceGroup
+
+
+@dataclass(frozen=True)
+class CellShortened:
+    """A value changed before it was written (cut to the cell limit, characters a
+    spreadsheet cannot hold removed), named for the summary."""
+
+    tab: str
+    cell: str  # A1, e.g. "C12" (the row as planned; appended rows may land lower)
+    header: str
+    original_length: int
+    written_length: int
+    removed_characters: int = 0
+
+
 @dataclass
 class WritePlan:
-    """Everything one run writes, sent as one batch (plus one to add tabs/charts)."""
+    """Everything one run writes. ``intents`` are keyed (resolved against the tab at write
+    time); ``ranges`` are plain rectangles (headers of a new tab, the setup wizard)."""
 
     new_tabs: list[NewTab] = field(default_factory=list)
-    writes: list[RangeWrite] = field(default_factory=list)
+    ranges: list[RangeWrite] = field(default_factory=list)
     charts: list[ChartSpec] = field(default_factory=list)
     formats: list[ColorScaleSpec] = field(default_factory=list)
+    intents: list[Intent] = field(default_factory=list)
+
+    @property
+    def writes(self) -> list[RangeWrite]:
+        """The cells this plan writes if nobody edits the tabs meanwhile (a preview for
+        ``--dry-run`` and tests; the stores resolve the intents again at write time)."""
+        from postme.stores.upsert import preview_writes
+
+        return preview_writes(self)
 
     def is_empty(self) -> bool:
-        return not (self.new_tabs or self.writes or self.charts or self.formats)
+        return not (self.new_tabs or self.ranges or self.charts or self.formats or self.intents)
 
     def cell_count(self) -> int:
         return sum(len(row) for write in self.writes for row in write.values)
+
+
+@dataclass
+class WriteReport:
+    """What a store's ``write`` did: for the summary ("what was written")."""
+
+    tabs_added: list[str] = field(default_factory=list)
+    cells_written: int = 0
+    rows_appended: int = 0
+    charts_added: int = 0
+    shortened: list[CellShortened] = field(default_factory=list)
 
 
 class Store(Protocol):
@@ -155,9 +243,10 @@ class Store(Protocol):
         ``required`` and a :class:`~postme.errors.TabMissing` error when it is."""
         ...
 
-    def write(self, plan: WritePlan) -> None:
-        """Apply the plan: add tabs and charts, then every range, values RAW.
-        Either the whole batch is applied or nothing is."""
+    def write(self, plan: WritePlan) -> WriteReport:
+        """Apply the plan: add tabs and charts, resolve the keyed intents against the tabs
+        as they are now, write every range, values RAW. Either the whole batch is applied
+        or nothing is; the report says what was written."""
         ...
 
 
@@ -173,6 +262,22 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+RUN_LOCK_TTL = 900.0  # seconds a run's shared lock lives if the run dies holding it
+
+
+def run_owner() -> str:
+    """Who holds a shared lock, for the message another run shows: user@host (pid)."""
+    import getpass
+    import os
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "?"
+    return f"{user}@{socket.gethostname()} (pid {os.getpid()})"
 
 
 def same_title(a: str, b: str) -> bool:

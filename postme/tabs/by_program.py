@@ -4,13 +4,13 @@ blanked, so the tab never shows a stale figure."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from postme.config import Settings
-from postme.stores.base import Cell, Tab, WritePlan, is_blank
-from postme.stores.upsert import compact, plan_upsert
+from postme.stores.base import Cell, Tab, WritePlan
+from postme.stores.upsert import plan_replace
 from postme.tabs.weekly import WEEK_HEADERS, cell_value, header_in
 
 if TYPE_CHECKING:
@@ -59,48 +59,28 @@ def program_rows(
     return headers, rows
 
 
-def blank_stale(
-    plan: WritePlan,
-    tab: Tab,
-    headers: Sequence[str],
-    week_header: str,
-    program_header: str,
-    reports: Sequence[WeekReport],
-    rows: Sequence[Mapping[str, Cell]],
-) -> None:
-    week_column = tab.column_index(week_header)
-    program_column = tab.column_index(program_header)
-    if week_column is None or program_column is None:
-        return
-    weeks = {r.week.casefold() for r in reports}
-    current = {(str(r[week_header]).casefold(), str(r[program_header]).casefold()) for r in rows}
-    owned = [c for c in (tab.column_index(h) for h in headers) if c is not None]
-    cells: dict[tuple[int, int], Cell] = {}
-    for row in tab.rows:
-        week = str(row.get(week_column) or "").strip().casefold()
-        program = str(row.get(program_column) or "").strip().casefold()
-        if week in weeks and (week, program) not in current:
-            for column in owned:
-                if not is_blank(row.get(column)):
-                    cells[(row.number, column)] = None
-    plan.writes.extend(compact(tab.title, cells))
-
-
 def plan_program_tab(
     plan: WritePlan,
     ordered: Sequence[WeekReport],
     program_tab: Tab | None,
     settings: Settings,
 ) -> None:
-    """Upsert the (week, programme) rows and blank the stale lines of covered weeks."""
+    """Replace the covered weeks' (week, programme) rows, keyed by both: a line left from
+    an earlier run of a covered week (its rows moved to another programme) is blanked, so
+    the tab never shows a stale figure; "updated" alone is no change."""
     language = settings.language
     week_header = header_in(WEEK_HEADERS["week"], language)
     updated_header = header_in(WEEK_HEADERS["updated_at"], language)
     program_header = header_in(PROGRAM_HEADER, language)
     headers, rows = program_rows(ordered, language, settings.zone)
-    key = [week_header, program_header]
-    plan_upsert(
-        plan, settings.tabs.by_program, program_tab, headers, key, rows, volatile=[updated_header]
+    plan_replace(
+        plan,
+        settings.tabs.by_program,
+        program_tab,
+        headers,
+        week_header,
+        [r.week for r in ordered],
+        rows,
+        key=[week_header, program_header],
+        volatile=[updated_header],
     )
-    if program_tab is not None:
-        blank_stale(plan, program_tab, headers, week_header, program_header, ordered, rows)

@@ -27,7 +27,7 @@ from postme.parsing import (
     parse_datetime_cell,
 )
 from postme.slots import shortcode_from_link
-from postme.stores.base import Cell, RangeWrite, SheetRow, Tab, WritePlan, is_blank
+from postme.stores.base import Cell, SheetRow, Tab, WritePlan, is_blank
 from postme.stores.upsert import plan_upsert
 from postme.weeks import local_date
 
@@ -168,11 +168,12 @@ def _plan_posts(
     plan_upsert(
         plan,
         settings.tabs.post_metrics,
-        keyed,
+        tab,
         headers,
         [columns.shortcode],
         records,
         volatile=[columns.collected_at],
+        link_key=(columns.link, shortcode_from_link),  # a row keyed by its link's shortcode
     )
     return new, updated
 
@@ -189,7 +190,6 @@ def _keyed_tab(plan: WritePlan, tab: Tab | None, shortcode: str, link: str) -> T
     if code_index is None:
         code_index = len(headers)
         headers = (*headers, shortcode)
-        plan.writes.append(RangeWrite(tab.title, tab.header_row, code_index + 1, ((shortcode,),)))
     rows: list[SheetRow] = []
     for row in tab.rows:
         values = list(row.values) + [None] * max(0, code_index + 1 - len(row.values))

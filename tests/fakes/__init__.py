@@ -8,18 +8,35 @@ from contextlib import contextmanager
 from typing import Any
 
 from postme.errors import LockBusy, TabMissing
-from postme.stores.base import Cell, Tab, TabRequest, WritePlan, build_tab, find_title
+from postme.stores.base import (
+    Cell,
+    Tab,
+    TabRequest,
+    WritePlan,
+    WriteReport,
+    build_tab,
+    find_title,
+)
 
 Grid = list[list[Any]]
 
 
-def apply_plan(grids: dict[str, Grid], plan: WritePlan) -> None:
-    """What a store does with a plan, on in-memory grids (row 1 first): new tabs with
-    their headers, then every range write, growing rows and columns as needed."""
-    for new_tab in plan.new_tabs:
+def apply_plan(grids: dict[str, Grid], plan: WritePlan) -> WriteReport:
+    """What a store does with a plan, on in-memory grids (row 1 first): the keyed intents
+    resolved against the grids as they are now (as both stores do), new tabs with their
+    headers, then every range write, growing rows and columns as needed."""
+    from postme.stores.upsert import report_of, resolve_plan, tabs_to_reread
+
+    fresh: dict[str, Tab | None] = {}
+    for request in tabs_to_reread(plan):
+        tab = read_grid(grids, request)
+        if tab is not None:
+            fresh[tab.title] = tab
+    resolved = resolve_plan(plan, fresh)
+    for new_tab in resolved.new_tabs:
         grids.setdefault(new_tab.title, [list(new_tab.headers)])
-    for write in plan.writes:
-        grid = grids[write.tab]
+    for write in resolved.writes:
+        grid = grids[find_title(list(grids), write.tab) or write.tab]
         for r, values in enumerate(write.values):
             row_index = write.row - 1 + r
             while len(grid) <= row_index:
@@ -30,6 +47,7 @@ def apply_plan(grids: dict[str, Grid], plan: WritePlan) -> None:
                 while len(row) <= column_index:
                     row.append(None)
                 row[column_index] = value
+    return report_of(resolved, charts_added=len(plan.charts))
 
 
 def read_grid(grids: dict[str, Grid], request: TabRequest) -> Tab | None:
@@ -96,9 +114,9 @@ class MemoryStore:
             tabs[request.title] = tab
         return tabs
 
-    def write(self, plan: WritePlan) -> None:
+    def write(self, plan: WritePlan) -> WriteReport:
         self.plans.append(plan)
-        apply_plan(self.grids, plan)
+        return apply_plan(self.grids, plan)
 
 
 def calendar_grid(rows: Sequence[dict[str, Cell]]) -> Grid:

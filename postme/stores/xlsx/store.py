@@ -7,7 +7,7 @@ import logging
 import os
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +22,12 @@ from postme.stores.base import (
     Tab,
     TabRequest,
     WritePlan,
+    WriteReport,
     build_tab,
-    cell_a1,
     find_title,
 )
-from postme.stores.cells import EXCEL_CELL_LIMIT, CellChange, clean_cell
+from postme.stores.cells import EXCEL_CELL_LIMIT, CellChange
+from postme.stores.upsert import ResolvedPlan, report_of, resolve_plan, tabs_to_reread
 from postme.stores.xlsx import files
 from postme.stores.xlsx.drawings import add_color_scale, add_list_validation, chart_xml, place_chart
 from postme.stores.xlsx.package import (
@@ -143,33 +144,49 @@ class Resolved:
     cleaned: list[CleanedCell] = field(default_factory=list)
 
 
-def resolve(plan: WritePlan, titles: Sequence[str]) -> Resolved:
-    """The one place that turns a plan and the workbook's tabs into cells to write: tab
-    titles matched as the store matches them, values cleaned, later writes winning."""
+def resolve(
+    plan: WritePlan, fresh: Mapping[str, Tab | None], titles: Sequence[str]
+) -> tuple[Resolved, ResolvedPlan]:
+    """The one place that turns a plan and the workbook's tabs as they are now into cells
+    to write: the keyed intents resolved (``postme.stores.upsert.resolve_plan``, values
+    cleaned to what a cell holds), tab titles matched as the store matches them, later
+    writes winning."""
+    keyed = resolve_plan(plan, fresh, cell_limit=EXCEL_CELL_LIMIT)
     out = Resolved()
     known = list(titles)
-    for new_tab in plan.new_tabs:
-        if find_title(known, new_tab.title) is None:
-            out.new_tabs[new_tab.title] = new_tab.headers
-            known.append(new_tab.title)
-            out.cells.setdefault(new_tab.title, {}).update(
-                {(1, i + 1): h for i, h in enumerate(new_tab.headers)}
-            )
-    for write in plan.writes:
+    for new_tab in keyed.new_tabs:
+        if find_title(known, new_tab.title) is not None:
+            continue
+        out.new_tabs[new_tab.title] = new_tab.headers
+        known.append(new_tab.title)
+        out.cells.setdefault(new_tab.title, {}).update(
+            {(1, i + 1): h for i, h in enumerate(new_tab.headers)}
+        )
+    for write in keyed.writes:
         title = find_title(known, write.tab)
         if title is None:
-            raise TabMissing(_tab_missing_message(write.tab, titles))
+            raise TabMissing(_tab_missing_message(write.tab, known))
         cells = out.cells.setdefault(title, {})
         for row_offset, values in enumerate(write.values):
             for column_offset, value in enumerate(values):
-                row, column = write.row + row_offset, write.column + column_offset
-                cleaned, change = clean_cell(value, EXCEL_CELL_LIMIT)
-                if change is not None:
-                    out.cleaned.append(CleanedCell(title, cell_a1(row, column - 1), change))
-                cells[(row, column)] = cleaned
+                cells[(write.row + row_offset, write.column + column_offset)] = value
+    out.cleaned = [
+        CleanedCell(
+            c.tab,
+            c.cell,
+            CellChange(
+                c.removed_characters,
+                # the length cut to the limit (after characters XML cannot hold went)
+                c.original_length - c.removed_characters
+                if c.written_length < c.original_length - c.removed_characters
+                else None,
+            ),
+        )
+        for c in keyed.shortened
+    ]
     out.charts = list(plan.charts)
     out.formats = list(plan.formats)
-    return out
+    return out, keyed
 
 
 class XlsxStore:
@@ -227,19 +244,26 @@ class XlsxStore:
         self._snapshot = snapshot
         return result
 
-    def write(self, plan: WritePlan) -> None:
-        """Apply the plan to the workbook file (all or nothing). Values changed to fit the
-        file are listed in :attr:`cleaned_cells` afterwards."""
+    def write(self, plan: WritePlan) -> WriteReport:
+        """Apply the plan to the workbook file (all or nothing), its keyed rows resolved
+        against the file as it is now: a file saved by someone since postme read it is
+        read again, so their rows stay theirs and postme's land on their keys. Values
+        changed to fit the file are listed in :attr:`cleaned_cells` afterwards."""
         self.cleaned_cells = ()
         if plan.is_empty():
-            return
+            return WriteReport()
         files.refuse_when_open(self.path)
-        snapshot = self._current_snapshot()
-        book = self._open(snapshot)
-        resolved = resolve(plan, list(book.sheets))
+        if plan.ranges and self._snapshot is not None:
+            # Plain ranges are positions: they cannot follow a colleague's edit.
+            files.refuse_when_changed(self.path, self._snapshot)
+        fresh = self.read(tabs_to_reread(plan))  # the file as it is now, and its snapshot
+        assert self._snapshot is not None
+        book = self._open(self._snapshot)
+        resolved, keyed = resolve(plan, _by_actual_title(fresh), list(book.sheets))
         self._apply(book, resolved)
         self._save(book)
         self.cleaned_cells = tuple(resolved.cleaned)
+        return report_of(keyed, charts_added=len(resolved.charts))
 
     def add_data_validation(
         self, tab: str, column_index: int, first_row: int, allowed: Sequence[str]
@@ -358,3 +382,8 @@ def _tab_missing_message(title: str, existing: Sequence[str]) -> str:
         "Tab '{tab}' is not in the spreadsheet (tabs: {tabs}). "
         "Rename the tab back or set its name under [tabs] in the config."
     ).format(tab=title, tabs=", ".join(f"'{t}'" for t in existing))
+
+
+def _by_actual_title(tabs: Mapping[str, Tab | None]) -> dict[str, Tab | None]:
+    """The tabs read, under their titles in the workbook (a request may differ in case)."""
+    return {tab.title: tab for tab in tabs.values() if tab is not None}
