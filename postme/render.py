@@ -18,6 +18,7 @@ from rich.table import Table
 
 from postme.i18n import _, get_language
 from postme.rules import rule_name
+from postme.stores.base import CellShortened
 from postme.words import weekday_name
 
 if TYPE_CHECKING:
@@ -206,7 +207,7 @@ class Renderer:
                     out.print(f"  {escape(line)}")
             for reason in dict.fromkeys(result.reasons.values()):  # why a figure is empty
                 out.print(f"  [dim]– {escape(reason)}[/dim]")
-        for cleaned in result.cleaned_cells:
+        for cleaned in result.write_report.shortened if result.write_report else ():
             self.warning(cleaned_cell_message(cleaned))
         if result.collect is not None:
             if result.collect.error:
@@ -249,12 +250,21 @@ class Renderer:
             if result.dry_run:
                 self._plan(result.plan)
             elif result.written:
+                written = result.write_report
+                cells = written.cells_written if written else result.plan.cell_count()
                 out.print(
                     "[green]✓[/green] "
                     + _("Written to {store}: {cells} cells.").format(
-                        store=escape(result.store_name), cells=result.plan.cell_count()
+                        store=escape(result.store_name), cells=cells
                     )
                 )
+                if written is not None and written.tabs_added:
+                    out.print(
+                        "  "
+                        + _("New tabs: {tabs}.").format(
+                            tabs=", ".join(f"'{t}'" for t in written.tabs_added)
+                        )
+                    )
             else:
                 out.print("[green]✓[/green] " + _("Nothing changed in the spreadsheet."))
 
@@ -405,16 +415,15 @@ def demo_command(folder: Path) -> str:
     return shlex.join([python, "-m", "postme", "demo", shown(folder)])
 
 
-def cleaned_cell_message(cleaned: Any) -> str:
+def cleaned_cell_message(cleaned: CellShortened) -> str:
     """Which cell the store had to change to write it, and how (XML-illegal characters
     removed, or shortened to the cell limit)."""
     where = f"'{cleaned.tab}'!{cleaned.cell}"
-    change = cleaned.change
-    if change.shortened_from is not None:
+    if cleaned.written_length < cleaned.original_length - cleaned.removed_characters:
         return _(
             "{cell}: the value had {n} characters, more than a cell holds; it was shortened "
             "and ends with a marker."
-        ).format(cell=where, n=change.shortened_from)
+        ).format(cell=where, n=cleaned.original_length)
     return _(
         "{cell}: {n} characters a spreadsheet cannot hold (e.g. half an emoji) were removed."
-    ).format(cell=where, n=change.removed_characters)
+    ).format(cell=where, n=cleaned.removed_characters)

@@ -342,3 +342,27 @@ def test_json_usage_error_is_still_one_document(tmp_path: Path) -> None:
         text=True,
     )
     assert done.returncode == 2 and json.loads(done.stdout)["error"]["kind"] == "ConfigError"
+
+
+def test_weekly_names_a_cell_it_had_to_shorten(tmp_path: Path) -> None:
+    """Issue 19/14: an Instagram caption longer than a cell holds (and cut inside an
+    emoji) is cleaned and shortened with a marker, written, and the summary names the
+    cell instead of failing the write."""
+    import json
+
+    from postme.demo import prepare_demo
+
+    prepare_demo(tmp_path)
+    post = tmp_path / "instagram" / "2026-11-18_12-00-00_UTC.json"
+    data = json.loads(post.read_text(encoding="utf-8"))
+    data["node"]["caption"] = "Jaga kesehatan \ud83d " + "x" * 40_000  # Post.caption
+    post.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["weekly", "-c", str(tmp_path / "postme.toml"), "--as-of", "2026-11-23"]
+        + ["--from", str(tmp_path / "instagram"), "--lang", "en"],
+    )
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "more than a cell holds; it was shortened" in said
+    assert "'Metrik Postingan'!" in said

@@ -408,7 +408,7 @@ def test_text_xml_cannot_hold_is_cleaned_and_reported(tmp_path: Path) -> None:
     path = workbook(tmp_path / "p.xlsx")
     caption = "Jaga kesehatan \ud83d dan \x07bel " + "x" * 40_000
     store = XlsxStore(path)
-    store.write(
+    report = store.write(
         WritePlan(ranges=[RangeWrite("Metrik Akun", 3, 1, (("Cuci tangan \ud83c", caption),))])
     )
     book = openpyxl.load_workbook(path)
@@ -416,11 +416,13 @@ def test_text_xml_cannot_hold_is_cleaned_and_reported(tmp_path: Path) -> None:
     written = book["Metrik Akun"]["B3"].value
     assert len(written) == EXCEL_CELL_LIMIT and written.endswith(TRUNCATION_MARKER)
     assert written.startswith("Jaga kesehatan  dan bel ")
-    assert [(c.tab, c.cell) for c in store.cleaned_cells] == [
+    assert [(c.tab, c.cell) for c in report.shortened] == [
         ("Metrik Akun", "A3"),
         ("Metrik Akun", "B3"),
     ]
-    assert store.cleaned_cells[1].change.shortened_from == len(caption) - 2
+    assert [c.removed_characters for c in report.shortened] == [1, 2]
+    assert report.shortened[1].original_length == len(caption)
+    assert report.shortened[1].written_length == EXCEL_CELL_LIMIT
     # The workbook still opens, and the next run reads what was written.
     tab = XlsxStore(path).read([TabRequest("Metrik Akun")])["Metrik Akun"]
     assert tab is not None and tab.rows[-1].values[1] == written

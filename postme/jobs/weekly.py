@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postme.config import Settings
@@ -22,7 +22,7 @@ from postme.jobs.collect import CollectResult, Progress, fetch_instagram, merge_
 from postme.jobs.lock import spreadsheet_lock
 from postme.policy import ValidationResult, validate
 from postme.slots import SlotResult, check_slots
-from postme.stores.base import Store, TabRequest, WritePlan
+from postme.stores.base import Store, TabRequest, WritePlan, WriteReport
 from postme.weeks import IsoWeek, last_complete_week
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class WeeklyResult:
     reasons: dict[str, str] = field(default_factory=dict)  # empty figure → why
     warnings: tuple[str, ...] = ()  # optional columns or tabs the run went without
     insights: Insights | None = None  # best time, trends, programme mix (postme.history)
-    cleaned_cells: tuple[Any, ...] = ()  # values the store had to change to write them
+    write_report: WriteReport | None = None  # what the store wrote (None: nothing sent)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -99,6 +99,7 @@ class WeeklyResult:
                 "ranges": [w.a1 for w in self.plan.writes],
                 "cells": self.plan.cell_count(),
                 "new_tabs": [t.title for t in self.plan.new_tabs],
+                "report": None if self.write_report is None else asdict(self.write_report),
             },
         }
 
@@ -323,8 +324,7 @@ def run_weekly(
             log.warning("%s", warning)
         if progress:
             progress(_("Writing {n} cells …").format(n=plan.cell_count()))
-        if not dry_run:
-            store.write(plan)
+        write_report = None if dry_run or plan.is_empty() else store.write(plan)
 
     collect_result = None
     if source is not None:
@@ -351,5 +351,5 @@ def run_weekly(
         reasons=results.reasons,
         warnings=results.warnings,
         insights=results.insights,
-        cleaned_cells=tuple(getattr(store, "cleaned_cells", ())),
+        write_report=write_report,
     )

@@ -26,7 +26,7 @@ from postme.stores.base import (
     build_tab,
     find_title,
 )
-from postme.stores.cells import EXCEL_CELL_LIMIT, CellChange
+from postme.stores.cells import EXCEL_CELL_LIMIT
 from postme.stores.upsert import ResolvedPlan, report_of, resolve_plan, tabs_to_reread
 from postme.stores.xlsx import files
 from postme.stores.xlsx.drawings import add_color_scale, add_list_validation, chart_xml, place_chart
@@ -53,16 +53,6 @@ _NEW_SHEET = (
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
     "</worksheet>"
 )
-
-
-@dataclass(frozen=True)
-class CleanedCell:
-    """A value changed before it was written (characters XML cannot hold, or cut at
-    Excel's 32,767 characters), for the run's summary."""
-
-    tab: str
-    cell: str  # A1 reference
-    change: CellChange
 
 
 @dataclass
@@ -141,7 +131,6 @@ class Resolved:
     cells: dict[str, dict[tuple[int, int], Cell]] = field(default_factory=dict)
     charts: list[ChartSpec] = field(default_factory=list)
     formats: list[ColorScaleSpec] = field(default_factory=list)
-    cleaned: list[CleanedCell] = field(default_factory=list)
 
 
 def resolve(
@@ -170,20 +159,6 @@ def resolve(
         for row_offset, values in enumerate(write.values):
             for column_offset, value in enumerate(values):
                 cells[(write.row + row_offset, write.column + column_offset)] = value
-    out.cleaned = [
-        CleanedCell(
-            c.tab,
-            c.cell,
-            CellChange(
-                c.removed_characters,
-                # the length cut to the limit (after characters XML cannot hold went)
-                c.original_length - c.removed_characters
-                if c.written_length < c.original_length - c.removed_characters
-                else None,
-            ),
-        )
-        for c in keyed.shortened
-    ]
     out.charts = list(plan.charts)
     out.formats = list(plan.formats)
     return out, keyed
@@ -194,7 +169,6 @@ class XlsxStore:
         self.path = Path(path)
         self._snapshot: files.Snapshot | None = None
         self._read_tabs: dict[str, Tab] = {}
-        self.cleaned_cells: tuple[CleanedCell, ...] = ()  # set by each write
 
     @property
     def name(self) -> str:
@@ -248,8 +222,7 @@ class XlsxStore:
         """Apply the plan to the workbook file (all or nothing), its keyed rows resolved
         against the file as it is now: a file saved by someone since postme read it is
         read again, so their rows stay theirs and postme's land on their keys. Values
-        changed to fit the file are listed in :attr:`cleaned_cells` afterwards."""
-        self.cleaned_cells = ()
+        changed to fit the file are named in the returned report."""
         if plan.is_empty():
             return WriteReport()
         files.refuse_when_open(self.path)
@@ -262,7 +235,6 @@ class XlsxStore:
         resolved, keyed = resolve(plan, _by_actual_title(fresh), list(book.sheets))
         self._apply(book, resolved)
         self._save(book)
-        self.cleaned_cells = tuple(resolved.cleaned)
         return report_of(keyed, charts_added=len(resolved.charts))
 
     def add_data_validation(
