@@ -742,7 +742,7 @@ def test_a_second_run_waits_for_the_lock_when_asked_to(demo: Demo, clean_run: An
     thread.start()
     time.sleep(0.3)
     waiting = demo.store(lock_wait=30.0)
-    waiting.sleep = time.sleep  # type: ignore[method-assign]
+    waiting.sleep = time.sleep
     second = demo.weekly(store=waiting)
     thread.join(20)
     assert results[0].written and second.report.to_json() == results[0].report.to_json()

@@ -12,10 +12,11 @@ import gspread
 import pytest
 import requests
 from google.auth.exceptions import RefreshError
-from gspread.utils import ValueRenderOption
+from gspread.utils import ValueInputOption, ValueRenderOption
 from sheets_server import (
     GOOGLE_TOKEN_URI,
     SHEETS_HOST,
+    Grid,
     SheetsServer,
     column_index,
     column_letters,
@@ -41,12 +42,18 @@ def key_file(sheets_key_file: Path) -> Path:
     return sheets_key_file
 
 
+def session_client(session: requests.Session) -> gspread.Client:
+    """A client on a ready session: gspread documents ``Client(auth=None, session=...)``
+    for this but annotates ``auth`` as ``Credentials`` only."""
+    return gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def client(server: SheetsServer, key_file: Path) -> gspread.Client:
-    return gspread.Client(auth=None, session=local_session(server, key_file))
+    return session_client(local_session(server, key_file))
 
 
-PLANNER = {
+PLANNER: dict[str, Grid] = {
     "Kalender Konten": [
         ["Kalender Konten November"],
         ["Tanggal", "Program", "Judul", "Status"],
@@ -245,7 +252,7 @@ def test_worksheet_update_append_and_clear(server: SheetsServer, client: gspread
     sid = server.create_spreadsheet({"Data": [["h1", "h2"], ["a", 1]]})
     ws = client.open_by_key(sid).worksheet("Data")
     ws.update([["b", 2]], "A3")
-    ws.append_row(["c", 3], value_input_option="RAW")
+    ws.append_row(["c", 3], value_input_option=ValueInputOption.raw)
     assert server.values(sid, "Data") == [["h1", "h2"], ["a", 1], ["b", 2], ["c", 3]]
     ws.batch_clear(["A2:B2"])
     assert server.values(sid, "Data") == [["h1", "h2"], [], ["b", 2], ["c", 3]]
@@ -376,7 +383,7 @@ def test_calls_without_a_valid_token_get_401(server: SheetsServer) -> None:
     session = requests.Session()
     session.headers["Authorization"] = "Bearer ya29.made-up"
     session.mount(SHEETS_HOST, _rewrite_adapter(server))
-    bad_client = gspread.Client(auth=None, session=session)
+    bad_client = session_client(session)
     with pytest.raises(gspread.exceptions.APIError) as error:
         bad_client.open_by_key(sid)
     assert error.value.code == 401
@@ -386,7 +393,7 @@ def test_token_is_only_issued_for_a_known_key(server: SheetsServer, tmp_path: Pa
     sid = server.create_spreadsheet({"A": []})
     unknown = tmp_path / "unknown.json"
     make_service_account_key(server, unknown, register=False)
-    bad = gspread.Client(auth=None, session=local_session(server, unknown))
+    bad = session_client(local_session(server, unknown))
     with pytest.raises(RefreshError, match="account not found"):
         bad.open_by_key(sid)
     # a key registered under the same id but signed with another RSA key
@@ -396,7 +403,7 @@ def test_token_is_only_issued_for_a_known_key(server: SheetsServer, tmp_path: Pa
     info["private_key_id"] = real["private_key_id"]
     forged.write_text(json.dumps(info))
     with pytest.raises(RefreshError, match="Invalid JWT Signature"):
-        gspread.Client(auth=None, session=local_session(server, forged)).open_by_key(sid)
+        session_client(local_session(server, forged)).open_by_key(sid)
     assert server.count("token") >= 2
     assert server.api_requests() == []
 
@@ -423,13 +430,16 @@ def test_oauth_user_credentials(server: SheetsServer, tmp_path: Path) -> None:
     sid = server.create_spreadsheet({"A": [["hello"]]}, shared_with=["person@example.org"])
     path = tmp_path / "authorized_user.json"
     make_authorized_user_file(server, path, "person@example.org")
-    creds = Credentials.from_authorized_user_file(str(path))
+    # google-auth ships no annotations for these two.
+    creds = Credentials.from_authorized_user_file(str(path))  # type: ignore[no-untyped-call]
     # google-auth always sends a refresh to Google's token endpoint: reroute it too.
     token_session = requests.Session()
     token_session.mount(GOOGLE_TOKEN_URI, _rewrite_adapter(server, GOOGLE_TOKEN_URI, "/token"))
-    session = AuthorizedSession(creds, auth_request=Request(token_session))
+    session: requests.Session = AuthorizedSession(  # type: ignore[no-untyped-call]
+        creds, auth_request=Request(token_session)
+    )
     session.mount(SHEETS_HOST, _rewrite_adapter(server))
-    sheet = gspread.Client(auth=None, session=session).open_by_key(sid)
+    sheet = session_client(session).open_by_key(sid)
     assert sheet.sheet1.get() == [["hello"]]
     assert server.count("token") == 1
 
@@ -546,7 +556,7 @@ def test_stop_ends_a_stall_at_once(tmp_path: Path) -> None:
     sid = server.create_spreadsheet({"A": []})
     server.inject("get", delay=30)
     session = local_session(server, tmp_path / "k.json")
-    client = gspread.Client(auth=None, session=session)
+    client = session_client(session)
     client.set_timeout(0.2)
     with pytest.raises(requests.Timeout):
         client.open_by_key(sid)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from postme.stores.base import Cell, RangeWrite, Tab, TabRequest, WritePlan, build_tab
+from postme.stores.base import Cell, RangeWrite, Record, Tab, TabRequest, WritePlan, build_tab
 from postme.stores.upsert import compact, plan_replace, plan_upsert
 
 HEADERS = ("Minggu", "Pengikut", "Diperbarui")
@@ -115,11 +115,14 @@ from postme.stores.upsert import resolve_plan  # noqa: E402
 def test_intents_resolve_against_the_tab_as_it_is_when_writing() -> None:
     seen = tab([list(HEADERS), ["2026-W46", 5, "a"], ["2026-W47", 9, "b"]])
     plan = WritePlan()
-    records = [{"Minggu": "2026-W47", "Pengikut": 12}, {"Minggu": "2026-W48", "Pengikut": 1}]
-    plan_upsert(plan, "Analisis", seen, HEADERS, ["Minggu"], records)  # type: ignore[arg-type]
+    records: list[Record] = [
+        {"Minggu": "2026-W47", "Pengikut": 12},
+        {"Minggu": "2026-W48", "Pengikut": 1},
+    ]
+    plan_upsert(plan, "Analisis", seen, HEADERS, ["Minggu"], records)
     # Meanwhile a person inserted a note row on top and sorted the weeks newest first.
     now = tab([list(HEADERS), ["catatan rapat"], ["2026-W47", 9, "b"], ["2026-W46", 5, "a"]])
-    resolved = resolve_plan(plan, {"Analisis": now})  # type: ignore[dict-item]
+    resolved = resolve_plan(plan, {"Analisis": now})
     assert resolved.writes == [
         RangeWrite("Analisis", 3, 1, (("2026-W47", 12),)),  # W47 where it is now
         RangeWrite("Analisis", 5, 1, (("2026-W48", 1),), append=True),
@@ -133,7 +136,7 @@ def test_a_tab_created_meanwhile_is_upserted_not_created_again() -> None:
     plan_upsert(plan, "ANALISIS", None, HEADERS, ["Minggu"], [{"Minggu": "W1", "Pengikut": 2}])
     assert [t.title for t in plan.new_tabs] == ["ANALISIS"]
     other_run = tab([list(HEADERS), ["W1", 1]])  # another run made "Analisis" meanwhile
-    resolved = resolve_plan(plan, {"Analisis": other_run})  # type: ignore[dict-item]
+    resolved = resolve_plan(plan, {"Analisis": other_run})
     assert resolved.new_tabs == []  # equal ignoring case: the same tab
     assert resolved.writes == [RangeWrite("Analisis", 2, 1, (("W1", 2),))]
 
@@ -149,7 +152,7 @@ def test_link_key_matches_a_row_that_has_only_a_link() -> None:
     plan_upsert(
         plan,
         "Analisis",
-        seen,  # type: ignore[arg-type]
+        seen,
         headers,
         ["Shortcode"],
         [{"Shortcode": "Abc123", "Suka": 9}],
@@ -176,7 +179,7 @@ def test_keyed_group_replace_blanks_only_stale_rows_of_the_group() -> None:
     plan_replace(
         plan,
         "Analisis",
-        seen,  # type: ignore[arg-type]
+        seen,
         headers,
         "Minggu",
         ["W47"],

@@ -28,7 +28,7 @@ from postme.errors import (
     WorkbookBusy,
     WorkbookChanged,
 )
-from postme.stores.base import RangeWrite, TabRequest, WritePlan
+from postme.stores.base import RangeWrite, Record, TabRequest, WritePlan
 from postme.stores.cells import EXCEL_CELL_LIMIT, TRUNCATION_MARKER
 from postme.stores.xlsx import XlsxStore
 from postme.stores.xlsx.files import STALE_SECONDS, lock_path
@@ -458,7 +458,7 @@ def test_keyed_rows_follow_a_colleagues_save_between_read_and_write(tmp_path: Pa
     store = XlsxStore(path)
     seen = store.read([TabRequest("Metrik Akun")])["Metrik Akun"]
     plan = WritePlan()
-    record = {"Tanggal": "2026-11-16", "Pengikut": 2370}  # postme updates its own day
+    record: Record = {"Tanggal": "2026-11-16", "Pengikut": 2370}  # postme updates its own day
     plan_upsert(plan, "Metrik Akun", seen, ["Tanggal", "Pengikut"], ["Tanggal"], [record])
     plan_upsert(
         plan,

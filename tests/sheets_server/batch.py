@@ -185,8 +185,8 @@ class BatchRequests:
         elif "sheetId" in position:
             host = self._grid(book, position["sheetId"])
         else:
-            host = self._req_addSheet(book, {"properties": {"title": f"Chart{len(book.sheets)}"}})
-            host = self._grid(book, host["addSheet"]["properties"]["sheetId"])
+            added = self._req_addSheet(book, {"properties": {"title": f"Chart{len(book.sheets)}"}})
+            host = self._grid(book, added["addSheet"]["properties"]["sheetId"])
             position = {"sheetId": host.sheet_id}
         existing = {c["chartId"] for s in book.sheets for c in s.charts}
         chart_id = chart.get("chartId")

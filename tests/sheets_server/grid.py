@@ -37,6 +37,12 @@ CELL_LIMIT = 10_000_000  # cells per spreadsheet, every tab's whole grid counted
 CHARACTER_LIMIT = 50_000  # characters in one cell
 COLUMN_LIMIT = 18_278
 
+# A value a test seeds a tab with (``SheetsServer.create_spreadsheet``), for typing test
+# data: dates, datetimes, times and durations are stored as serial numbers, strings
+# starting with '=' as formulas.
+SeedCell = str | int | float | bool | dt.date | dt.time | dt.timedelta | None
+Grid = Sequence[Sequence[SeedCell]]
+
 _STATUS_NAMES = {
     400: "INVALID_ARGUMENT",
     401: "UNAUTHENTICATED",

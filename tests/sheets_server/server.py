@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import requests
+
 from .auth import TokenEndpoint
 from .batch import BatchRequests
 from .faults import Fault, FaultsAndLog, LoggedRequest
@@ -390,11 +392,11 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
             if kind == "batchUpdateValues":
                 if not isinstance(body, dict):
                     raise ApiError(400, "Invalid JSON payload received.")
-                option = body.get("valueInputOption")
-                if not option:
+                batch_option = body.get("valueInputOption")
+                if not batch_option:
                     raise ApiError(400, "'valueInputOption' is required but not specified")
                 data = [_value_range(v, None) for v in body.get("data") or []]
-                responses = self._values_update(book, data, option)
+                responses = self._values_update(book, data, batch_option)
                 return {
                     "spreadsheetId": book.spreadsheet_id,
                     "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
@@ -523,10 +525,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, b'{"spreadsheetId": "abc", "valueRanges": [{"range": "Sh')
                 return
             if fault.status is not None:
-                body = fault.body
-                if body is None:
+                error_body = fault.body
+                if error_body is None:
                     error = ApiError(fault.status)
-                    body = {
+                    error_body = {
                         "error": {
                             "code": error.code,
                             "message": error.message,
@@ -536,7 +538,7 @@ class _Handler(BaseHTTPRequestHandler):
                 headers = {}
                 if fault.retry_after is not None:
                     headers["Retry-After"] = str(fault.retry_after)
-                self._send_json(fault.status, body, headers)
+                self._send_json(fault.status, error_body, headers)
                 return
         if kind == "token":
             form = parse_qs(raw_body.decode("utf-8", "replace"))
@@ -618,10 +620,9 @@ def start_server(*, strict_grid: bool = True) -> SheetsServer:
     return SheetsServer(strict_grid=strict_grid).start()
 
 
-def local_session(server: SheetsServer, key_path: str | Path) -> Any:
+def local_session(server: SheetsServer, key_path: str | Path) -> requests.Session:
     """A google-auth ``AuthorizedSession`` for the key, with its Sheets traffic sent to
     the local server (gspread's documented seam: ``gspread.Client(auth=None, session=...)``)."""
-    import requests
     from google.auth.transport.requests import AuthorizedSession
     from google.oauth2.service_account import Credentials
 
@@ -631,9 +632,10 @@ def local_session(server: SheetsServer, key_path: str | Path) -> Any:
                 request.url = server.url + request.url[len(SHEETS_HOST) :]
             return super().send(request, *args, **kwargs)
 
-    creds = Credentials.from_service_account_file(
+    # google-auth ships no annotations for these two.
+    creds = Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
         str(key_path), scopes=["https://www.googleapis.com/auth/spreadsheets"]
     )
-    session = AuthorizedSession(creds)
+    session: requests.Session = AuthorizedSession(creds)  # type: ignore[no-untyped-call]
     session.mount(SHEETS_HOST, Rewrite())
     return session
