@@ -9,8 +9,9 @@ timezone; a week is an ISO week, Monday to Sunday.
 ``published``, ``cancelled``, ``missed``, ``errors``, ``warnings``, ``posts``. Measures of
 things that are absent are ``None`` (an empty cell, ``null`` in JSON): with no post in
 the week, ``likes``, ``comments``, ``views``, ``interactions``, the averages and rates,
-``top_post``, ``best_weekday`` and ``best_hour`` are ``None``; ``views`` is ``None`` when no
-post of the week has a view count (photos have none).
+and ``top_post`` are ``None``; ``views`` is ``None`` when no post of the week has a view
+count (photos have none). The best time to post is not a one-week figure: it comes from
+the account's history (``postme.history.best_time``).
 
 Followers
     ``followers_start`` is the latest snapshot dated on or before the week's Monday,
@@ -49,12 +50,8 @@ Programmes, top and best
     ``postme.matching.match_posts`` gives it: the rule the slot checks use, so a post
     matched there has its programme here. ``top_program`` = the programme with the highest
     mean interactions per post (ties: more posts, then name); ``top_post`` = the
-    shortcode of the post with the most interactions (ties: the earlier); ``best_weekday``
-    (an ISO weekday, 1 = Monday … 7 = Sunday: named in the reader's language when shown)
-    / ``best_hour`` = the weekday / hour of day with the highest mean interactions per
-    post (ties: more posts, then the earlier), the hour only over posts typed with a
-    time. ``by_program`` has one line per programme with a row or a post in the week,
-    by name.
+    shortcode of the post with the most interactions (ties: the earlier). ``by_program``
+    has one line per programme with a row or a post in the week, by name.
 
 The data of one week is small (tens of rows), so plain loops do the grouping: clearer
 than pandas here and no import cost.
@@ -64,7 +61,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields, replace
 from statistics import fmean
 from typing import Protocol
@@ -137,8 +134,6 @@ class WeekReport:
     reach_engagement_rate_pct: float | None
     top_program: str | None
     top_post: str | None
-    best_weekday: int | None  # ISO: 1 = Monday … 7 = Sunday
-    best_hour: int | None  # 0–23, local time
     updated_at: dt.datetime
     by_program: tuple[ProgramStats, ...] = ()
 
@@ -234,8 +229,6 @@ def analyse_week(
         reach_engagement_rate_pct=figures.reach_rate,
         top_program=_top_program(week_posts),
         top_post=_top_post(week_posts),
-        best_weekday=_best(week_posts, lambda p: p.local.isoweekday()),
-        best_hour=_best([p for p in week_posts if p.metric.has_time], lambda p: p.local.hour),
         updated_at=now,
         by_program=_by_program(rows, week_posts, missed_set),
     )
@@ -413,16 +406,6 @@ def _top_post(posts: Sequence[WeekPost]) -> str | None:
     if best is None:
         return None
     return best.metric.shortcode or best.metric.link
-
-
-def _best(posts: Sequence[WeekPost], key: Callable[[WeekPost], int]) -> int | None:
-    groups: dict[int, list[int]] = defaultdict(list)
-    for post in posts:
-        if post.interactions is not None:
-            groups[key(post)].append(post.interactions)
-    if not groups:
-        return None
-    return min(groups, key=lambda k: (-fmean(groups[k]), -len(groups[k]), k))
 
 
 def _by_program(

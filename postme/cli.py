@@ -462,7 +462,13 @@ def report(
         chosen = parse_week(week) if week else None
         result = run_report(ctx.settings, ctx.as_of, week=chosen, dry_run=dry_run, now=ctx.now)
         ctx.show(
-            lambda: result.report.to_json() | {"reasons": result.reasons},
+            lambda: (
+                result.report.to_json()
+                | {
+                    "reasons": result.reasons,
+                    "insights": result.insights.to_json() if result.insights else None,
+                }
+            ),
             lambda: ctx.render.weekly(result),
         )
         record.note_written(result.week.label, result.plan, result.written)

@@ -78,7 +78,7 @@ def empty_figure_reasons(
             why = _(
                 "no Instagram post dated {start} – {end} in tab '{tab}' (run 'postme collect')"
             ).format(start=report.start, end=report.end, tab=settings.tabs.post_metrics)
-        for name in ("interactions", "engagement_rate_pct", "top_post", "best_weekday"):
+        for name in ("interactions", "engagement_rate_pct", "top_post"):
             reasons[name] = why
     elif report.engagement_rate_pct is None:
         reasons["engagement_rate_pct"] = _(

@@ -168,12 +168,9 @@ def test_a_week_computed_by_hand() -> None:
     # By reach, only where reach exists: AAA111 60 / 1000 = 6%, CCC333 125 / 2500 = 5% → 5.5%.
     assert report.reach_engagement_rate_pct == pytest.approx(5.5)
     # Programmes: Nice to Know (AAA111 60, CCC333 125 → mean 92.5) beats SIKAKUNG 36 and
-    # Info Grafis 25. Top post CCC333 (125). Best weekday Thursday (125), best hour 19
-    # (mean of 60 and 125 = 92.5, against 09 → 36 and 23 → 25).
+    # Info Grafis 25. Top post CCC333 (125).
     assert report.top_program == "Nice to Know"
     assert report.top_post == "CCC333"
-    assert report.best_weekday == 4  # ISO: Thursday
-    assert report.best_hour == 19
     assert report.updated_at == NOW
 
 
@@ -193,10 +190,9 @@ def test_by_program_breakdown() -> None:
     )
 
 
-def test_weekday_kept_as_a_number_and_missed_worked_out_when_not_given() -> None:
+def test_missed_worked_out_when_not_given() -> None:
     # Row 6 (Saturday 21 10:00, in production) is due 12:00 with the grace; NOW is past it.
     report = week47(missed_rows=None)
-    assert report.best_weekday == 4
     assert report.missed == 1
     early = week47(missed_rows=None, now=dt.datetime(2026, 11, 21, 11, 0, tzinfo=WIB))
     assert early.missed == 0
@@ -220,8 +216,6 @@ def test_a_week_with_no_posts() -> None:
         "reach_engagement_rate_pct",
         "top_program",
         "top_post",
-        "best_weekday",
-        "best_hour",
     ):
         assert getattr(report, name) is None, name
     assert all(p.posts == 0 and p.likes is None for p in report.by_program)
@@ -336,20 +330,7 @@ def test_iso_week_53_across_the_year_end() -> None:
     assert report.engagement_rate_pct == pytest.approx(170 / 2000 / 3 * 100)
     assert report.top_post == "NY2"
     assert report.top_program == "Ucapan Hari Besar"  # NY2 matched by day (01/01)
-    assert report.best_weekday == 5
 
-
-def test_posts_without_a_time_do_not_vote_for_the_best_hour() -> None:
-    posts = [
-        metric(2, "A", dt.datetime(2026, 11, 16, tzinfo=WIB), 500, 0, has_time=False),
-        metric(3, "B", dt.datetime(2026, 11, 17, 19, 0, tzinfo=WIB), 10, 0),
-    ]
-    report = analyse_week(
-        W47, week47_calendar(), week47_followers(), posts, zone=WIB, as_of=AS_OF, now=NOW,
-        grace=GRACE, missed_rows=(),
-    )  # fmt: skip
-    assert report.best_hour == 19
-    assert report.best_weekday == 1
 
 
 def test_to_json_has_every_field() -> None:
@@ -359,8 +340,7 @@ def test_to_json_has_every_field() -> None:
         "follower_growth_pct", "planned", "published", "cancelled", "missed",
         "plan_adherence_pct", "errors", "warnings", "posts", "likes", "comments", "views",
         "interactions", "avg_interactions_per_post", "engagement_rate_pct",
-        "reach_engagement_rate_pct", "top_program", "top_post", "best_weekday", "best_hour",
-        "updated_at", "by_program",
+        "reach_engagement_rate_pct", "top_program", "top_post", "updated_at", "by_program",
     ]  # fmt: skip
     assert data["start"] == "2026-11-16"
     assert data["follower_growth_pct"] == 8.33
@@ -384,15 +364,13 @@ def test_report_rows_in_indonesian() -> None:
         "Pertumbuhan Pengikut", "Pertumbuhan (%)", "Direncanakan", "Terupload", "Dibatalkan",
         "Terlewat", "Kepatuhan Rencana (%)", "Error", "Peringatan", "Postingan", "Suka",
         "Komentar", "Tayangan", "Interaksi", "Rata-rata Interaksi/Post", "Engagement Rate (%)",
-        "ER Jangkauan (%)", "Program Teratas", "Postingan Teratas", "Hari Terbaik",
-        "Jam Terbaik", "Diperbarui",
+        "ER Jangkauan (%)", "Program Teratas", "Postingan Teratas", "Diperbarui",
     ]  # fmt: skip
     (row,) = rows
     assert row["Minggu"] == "2026-W47"
     assert row["Mulai"] == "2026-11-16"
     assert row["Pertumbuhan (%)"] == 8.33
     assert row["Kepatuhan Rencana (%)"] == 80.0
-    assert row["Jam Terbaik"] == "19:00"
     assert row["Diperbarui"] == "2026-11-23 08:00"
     empty = analyse_week(
         W47, week47_calendar(), [], [], zone=WIB, as_of=AS_OF, now=NOW, grace=GRACE,

@@ -138,7 +138,7 @@ def test_report_json_has_every_field(demo: Path) -> None:
         "followers_start", "followers_end", "follower_growth", "follower_growth_pct", "planned",
         "published", "cancelled", "missed", "plan_adherence_pct", "errors", "warnings", "posts",
         "likes", "comments", "views", "interactions", "avg_interactions_per_post",
-        "engagement_rate_pct", "top_program", "top_post", "best_weekday", "updated_at",
+        "engagement_rate_pct", "top_program", "top_post", "updated_at",
         "by_program",
     ):  # fmt: skip
         assert key in document

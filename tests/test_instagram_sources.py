@@ -641,7 +641,7 @@ def _weekly_outcome(result: Any) -> dict[str, Any]:
     keep = ("planned", "published", "missed", "posts", "likes", "comments", "views")
     return {
         "findings": result.slots.to_json()["findings"],
-        "report": {key: report[key] for key in (*keep, "top_program", "best_weekday", "best_hour")},
+        "report": {key: report[key] for key in (*keep, "top_program")},
         "by_program": [{k: p[k] for k in ("program", *keep)} for p in report["by_program"]],
     }
 

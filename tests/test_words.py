@@ -118,7 +118,8 @@ def test_json_weekday_is_not_translated(tmp_path: Path) -> None:
         )
         for lang in ([], ["--lang", "en"], ["--lang", "id"])
     ]  # fmt: skip
-    assert {d["best_weekday"] for d in documents} == {3}  # ISO weekday: Wednesday
+    # The weekday of the history's best time is a number (0 = Monday), whatever the language.
+    assert {d["insights"]["best_time"]["best"]["weekday"] for d in documents} == {3}
 
 
 def test_check_speaks_the_config_language(tmp_path: Path) -> None:

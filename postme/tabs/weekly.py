@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from postme.config import Settings
 from postme.stores.base import Cell, ChartSpec, Tab, WritePlan
 from postme.stores.upsert import plan_upsert
-from postme.words import weekday_name
 
 if TYPE_CHECKING:
     from postme.analysis import WeekReport
@@ -47,8 +46,6 @@ WEEK_HEADERS: Mapping[str, tuple[str, str]] = {
     "reach_engagement_rate_pct": ("ER Jangkauan (%)", "Reach Engagement Rate (%)"),
     "top_program": ("Program Teratas", "Top Programme"),
     "top_post": ("Postingan Teratas", "Top Post"),
-    "best_weekday": ("Hari Terbaik", "Best Weekday"),
-    "best_hour": ("Jam Terbaik", "Best Hour"),
     "updated_at": ("Diperbarui", "Updated"),
 }
 
@@ -61,18 +58,14 @@ def week_headers(language: str) -> list[str]:
     return [header_in(pair, language) for pair in WEEK_HEADERS.values()]
 
 
-def cell_value(name: str, value: object, zone: ZoneInfo | None, language: str = "id") -> Cell:
+def cell_value(name: str, value: object, zone: ZoneInfo | None) -> Cell:
     if value is None:
         return None
-    if name == "best_weekday" and isinstance(value, int):
-        return weekday_name(value - 1, language)  # the report keeps ISO 1 … 7
     if isinstance(value, dt.datetime):
         moment = value.astimezone(zone) if zone is not None else value
         return moment.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if name == "best_hour" and isinstance(value, int):
-        return f"{value:02d}:00"
     if isinstance(value, float):
         return round(value, 2)
     if isinstance(value, str | int | bool):
@@ -91,7 +84,7 @@ def report_rows(
     for report in reports:
         rows.append(
             {
-                header: cell_value(name, getattr(report, name), zone, language)
+                header: cell_value(name, getattr(report, name), zone)
                 for name, header in zip(WEEK_HEADERS, headers, strict=True)
             }
         )
