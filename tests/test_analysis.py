@@ -332,7 +332,6 @@ def test_iso_week_53_across_the_year_end() -> None:
     assert report.top_program == "Ucapan Hari Besar"  # NY2 matched by day (01/01)
 
 
-
 def test_to_json_has_every_field() -> None:
     data = week47().to_json()
     assert list(data) == [
