@@ -17,11 +17,13 @@ import statistics
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from postme.config import CommentSettings
 from postme.i18n import _
-from postme.instagram.comments import CommentRecord
+
+if TYPE_CHECKING:  # the record type only: reading comments (instaloader) is the edge's job
+    from postme.instagram.comments import CommentRecord
 
 Category = Literal["urgent", "complaint", "question", "other"]
 NEEDS_ANSWER: tuple[Category, ...] = ("urgent", "complaint", "question")

@@ -19,19 +19,21 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import instaloader
+from typing import TYPE_CHECKING, Any
 
 from postme.comments import Assessment, assess, overdue_complaints, summary_lines
 from postme.comments_tab import RegisterPlan, plan_comment_tab
 from postme.config import Settings
 from postme.errors import ExitCode, InstagramError
 from postme.i18n import _
-from postme.instagram.base import Collection
-from postme.instagram.comments import CommentsCollection, LiveComments, read_comment_files
 from postme.links import account_key
 from postme.stores.base import Tab, TabRequest, WritePlan
+
+if TYPE_CHECKING:  # instaloader is slow to import; only a run that reads comments needs it
+    import instaloader
+
+    from postme.instagram.base import Collection
+    from postme.instagram.comments import CommentsCollection
 
 log = logging.getLogger("postme")
 
@@ -133,6 +135,8 @@ def collect_comments(
     moment = now or dt.datetime.now(dt.UTC)
     since = comments_since(settings, as_of)
     account = account_key(settings.instagram.username or "")
+    from postme.instagram.comments import CommentsCollection, LiveComments, read_comment_files
+
     collection: CommentsCollection | None = None
     error: str | None = None
     try:
@@ -199,11 +203,11 @@ def comments_for_run(
     A folder source (``--from DIR``) is read offline; the live source reads the comments
     of this run's posts with what is left of ``[instagram] request_budget``.
     """
+    if not settings.comments.enabled or source is None:
+        return None  # (checked first: the sources import instaloader, which is slow)
     from postme.instagram.jsondir import JsonDirSource
     from postme.instagram.live import LiveSource
 
-    if not settings.comments.enabled:
-        return None
     if isinstance(source, JsonDirSource):
         return collect_comments(settings, source.folder, as_of, 0, now=now)
     if not isinstance(source, LiveSource) or collection is None:

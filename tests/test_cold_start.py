@@ -81,3 +81,26 @@ def test_the_compiled_catalog_follows_the_po_file(tmp_path: Path) -> None:
     assert len(list(cache.rglob("*.json"))) == 3
     assert catalog_cache.load_catalog(PO_FILE, "id") == parsed
     assert parsed["Stopped by the user. Nothing was written."].startswith("Dihentikan")
+
+
+def test_a_report_without_instagram_does_not_import_instaloader(tmp_path: Path) -> None:
+    """instaloader costs ~30 ms of imports: only a run that reads Instagram pays it."""
+    from postme.demo import prepare_demo
+
+    prepare_demo(tmp_path / "demo")
+    script = (
+        "import sys\n"
+        "from postme.cli import app\n"
+        "try:\n"
+        "    app(['report', '-c', 'demo/postme.toml', '--as-of', '2026-11-23', '--dry-run',"
+        " '-q'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'instaloader', 'matplotlib'}))\n"
+    )
+    env = {"XDG_CACHE_HOME": str(tmp_path), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
