@@ -222,10 +222,10 @@ def plant(rows: list[list[object]]) -> None:
 
 def sort_key(row: list[object]) -> tuple[int, str]:
     from postme.parsing import ParseProblem, parse_date
-    from postme.stores.xlsx import _to_cell
+    from postme.stores.xlsx.reader import to_cell
 
     try:
-        day = parse_date(_to_cell(row[0]))
+        day = parse_date(to_cell(row[0]))
     except ParseProblem:
         day = None
     return (day.toordinal() if day else 10**7, str(row[1]))
@@ -325,6 +325,8 @@ def backfill_history(path: Path) -> None:
         as_of = week.end + dt.timedelta(days=1)
         clock = dt.datetime.combine(as_of, dt.time(7, 0), WIB)
         run_report(settings, as_of, week=week, now=clock, clock_now=clock)
+    # The store keeps the team's original before its first write; the demo ships none.
+    path.with_name(path.stem + ".bak" + path.suffix).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 - docs/img/weekly-summary.svg: the terminal summary of `postme demo` (Rich's own
   recording of what it printed, 80 columns);
 - docs/img/analysis-tab.png: the demo workbook's "Analisis Mingguan" tab with its chart,
-  rendered by LibreOffice (needs `libreoffice` and `pdftoppm` on the PATH).
+  rendered by LibreOffice (needs `libreoffice` and `pdftoppm` on the PATH);
+- docs/img/best-time-tab.png: the tab "Waktu Terbaik" with its heat map, the same way.
 
 Run: .venv/bin/python scripts/screenshots.py
 """
@@ -73,8 +74,43 @@ def analysis_tab(folder: Path) -> None:
     )
     subprocess.run(
         ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
-         "-x", "70", "-y", "95", "-W", "1050", "-H", "305",
+         "-x", "70", "-y", "75", "-W", "1050", "-H", "325",
          str(folder / "analisis.pdf"), str(IMAGES / "analysis-tab")],
+        check=True,
+    )  # fmt: skip
+
+
+def best_time_tab(folder: Path) -> None:
+    """docs/img/best-time-tab.png: the tab Waktu Terbaik with its heat map, as postme
+    wrote it (the workbook itself, not re-saved), rendered by LibreOffice."""
+    import openpyxl
+
+    if not (shutil.which("libreoffice") and shutil.which("pdftoppm")):
+        print("libreoffice or pdftoppm missing: best-time-tab.png not made")
+        return
+    book = openpyxl.load_workbook(folder / "planner.xlsx")
+    for sheet in book.worksheets:
+        if sheet.title != "Waktu Terbaik":
+            sheet.sheet_state = "hidden"
+    sheet = book["Waktu Terbaik"]
+    book.active = book.worksheets.index(sheet)
+    for cell in sheet[1]:
+        sheet.column_dimensions[cell.column_letter].width = max(9, len(str(cell.value or "")))
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1
+    only = folder / "waktu.xlsx"
+    book.save(only)
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(only)],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
+         "-x", "60", "-y", "60", "-W", "1060", "-H", "125",
+         str(folder / "waktu.pdf"), str(IMAGES / "best-time-tab")],
         check=True,
     )  # fmt: skip
 
@@ -86,6 +122,7 @@ def main() -> None:
         folder = Path(temporary) / "postme-demo"
         terminal_summary(folder)
         analysis_tab(folder)
+        best_time_tab(folder)
     print(f"wrote {IMAGES}")
 
 
