@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -37,19 +38,46 @@ def terminal_summary(folder: Path) -> None:
     render.out.save_svg(str(IMAGES / "weekly-summary.svg"), title="postme demo")
 
 
-def analysis_tab(folder: Path) -> None:
+def _only_tab(folder: Path, title: str) -> tuple[Any, Any]:
+    """The demo workbook with every tab but ``title`` hidden, fitted to one landscape page."""
     import openpyxl
 
-    if not (shutil.which("libreoffice") and shutil.which("pdftoppm")):
-        print("libreoffice or pdftoppm missing: analysis-tab.png not made")
-        return
     book = openpyxl.load_workbook(folder / "planner.xlsx")
     for sheet in book.worksheets:
-        if sheet.title != "Analisis Mingguan":
+        if sheet.title != title:
             sheet.sheet_state = "hidden"
-    only = folder / "analisis.xlsx"
-    sheet = book["Analisis Mingguan"]
+    sheet = book[title]
     book.active = book.worksheets.index(sheet)
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1
+    return book, sheet
+
+
+def _render(folder: Path, book: Any, name: str, crop: tuple[int, int, int, int]) -> None:
+    """Save ``book``, print its first page with LibreOffice, crop it to docs/img/NAME.png."""
+    if not (shutil.which("libreoffice") and shutil.which("pdftoppm")):
+        print(f"libreoffice or pdftoppm missing: {name}.png not made")
+        return
+    book.save(folder / f"{name}.xlsx")
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
+         str(folder / f"{name}.xlsx")],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    x, y, width, height = crop
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
+         "-x", str(x), "-y", str(y), "-W", str(width), "-H", str(height),
+         str(folder / f"{name}.pdf"), str(IMAGES / name)],
+        check=True,
+    )  # fmt: skip
+
+
+def analysis_tab(folder: Path) -> None:
+    book, sheet = _only_tab(folder, "Analisis Mingguan")
     # The picture shows the columns an officer looks at first, the chart below them.
     shown = {"Minggu", "Pengikut Awal", "Pengikut Akhir", "Pertumbuhan (%)", "Direncanakan",
              "Terupload", "Terlewat", "Kepatuhan Rencana (%)", "Postingan", "Interaksi",
@@ -62,57 +90,15 @@ def analysis_tab(folder: Path) -> None:
         chart.anchor._from.col, chart.anchor._from.row = 0, sheet.max_row + 1
         chart.width, chart.height = 24, 10
     sheet.print_area = f"A1:Z{sheet.max_row + 22}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 1
-    book.save(only)
-    subprocess.run(
-        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(only)],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
-         "-x", "70", "-y", "75", "-W", "1050", "-H", "325",
-         str(folder / "analisis.pdf"), str(IMAGES / "analysis-tab")],
-        check=True,
-    )  # fmt: skip
+    _render(folder, book, "analysis-tab", (70, 75, 1050, 325))
 
 
 def best_time_tab(folder: Path) -> None:
-    """docs/img/best-time-tab.png: the tab Waktu Terbaik with its heat map, as postme
-    wrote it (the workbook itself, not re-saved), rendered by LibreOffice."""
-    import openpyxl
-
-    if not (shutil.which("libreoffice") and shutil.which("pdftoppm")):
-        print("libreoffice or pdftoppm missing: best-time-tab.png not made")
-        return
-    book = openpyxl.load_workbook(folder / "planner.xlsx")
-    for sheet in book.worksheets:
-        if sheet.title != "Waktu Terbaik":
-            sheet.sheet_state = "hidden"
-    sheet = book["Waktu Terbaik"]
-    book.active = book.worksheets.index(sheet)
+    """The tab Waktu Terbaik with its heat map (the colour scale postme wrote)."""
+    book, sheet = _only_tab(folder, "Waktu Terbaik")
     for cell in sheet[1]:
         sheet.column_dimensions[cell.column_letter].width = max(9, len(str(cell.value or "")))
-    sheet.page_setup.orientation = "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 1
-    only = folder / "waktu.xlsx"
-    book.save(only)
-    subprocess.run(
-        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(only)],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
-         "-x", "60", "-y", "60", "-W", "1060", "-H", "125",
-         str(folder / "waktu.pdf"), str(IMAGES / "best-time-tab")],
-        check=True,
-    )  # fmt: skip
+    _render(folder, book, "best-time-tab", (60, 60, 1060, 125))
 
 
 def main() -> None:
