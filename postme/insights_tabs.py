@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from postme.stores.base import Cell, ColorScaleSpec, Tab, WritePlan
 from postme.stores.upsert import plan_replace, plan_upsert
+from postme.tabs.weekly import cell_value, header_in
 
 if TYPE_CHECKING:
     from postme.calendar import Calendar
@@ -28,24 +29,6 @@ if TYPE_CHECKING:
     from postme.monthly import LeagueRow, MonthlyReport
 
 Layout = tuple[list[str], list[dict[str, Cell]]]
-
-
-def _h(pair: tuple[str, str], language: str) -> str:
-    return pair[1] if language == "en" else pair[0]
-
-
-def _cell(value: object) -> Cell:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return round(value, 2)
-    if isinstance(value, str | int | bool):
-        return value
-    return str(value)
 
 
 # --- Waktu Terbaik -----------------------------------------------------------------------------
@@ -62,9 +45,15 @@ def best_time_headers(language: str) -> tuple[list[str], list[str]]:
     """(all headers, the engagement headers the heat map colours)."""
     from postme.history import BANDS
 
-    rates = [_h(RATE, language).format(band=label) for _a, _b, label in BANDS]
-    counts = [_h(COUNT, language).format(band=label) for _a, _b, label in BANDS]
-    return [_h(DAY, language), *rates, *counts, _h(NOTE, language), _h(UPDATED, language)], rates
+    rates = [header_in(RATE, language).format(band=label) for _a, _b, label in BANDS]
+    counts = [header_in(COUNT, language).format(band=label) for _a, _b, label in BANDS]
+    return [
+        header_in(DAY, language),
+        *rates,
+        *counts,
+        header_in(NOTE, language),
+        header_in(UPDATED, language),
+    ], rates
 
 
 def best_time_layout(best: BestTime, language: str, updated_at: dt.datetime) -> Layout:
@@ -75,19 +64,19 @@ def best_time_layout(best: BestTime, language: str, updated_at: dt.datetime) -> 
     headers, _rates = best_time_headers(language)
     records: list[dict[str, Cell]] = []
     for weekday in range(7):
-        record: dict[str, Cell] = {_h(DAY, language): weekday_name(weekday, language)}
+        record: dict[str, Cell] = {header_in(DAY, language): weekday_name(weekday, language)}
         for _a, _b, label in BANDS:
             cell = best.cell(weekday, label)
             rate = cell.engagement_rate_pct if cell.ranked else None
-            record[_h(RATE, language).format(band=label)] = _cell(rate)
-            record[_h(COUNT, language).format(band=label)] = cell.posts
-        record[_h(NOTE, language)] = None
-        record[_h(UPDATED, language)] = _cell(updated_at)
+            record[header_in(RATE, language).format(band=label)] = cell_value(rate)
+            record[header_in(COUNT, language).format(band=label)] = cell.posts
+        record[header_in(NOTE, language)] = None
+        record[header_in(UPDATED, language)] = cell_value(updated_at)
         records.append(record)
     summary: dict[str, Cell] = dict.fromkeys(headers)
-    summary[_h(DAY, language)] = _h(SUMMARY, language)
-    summary[_h(NOTE, language)] = " ".join(best.summary(language))
-    summary[_h(UPDATED, language)] = _cell(updated_at)
+    summary[header_in(DAY, language)] = header_in(SUMMARY, language)
+    summary[header_in(NOTE, language)] = " ".join(best.summary(language))
+    summary[header_in(UPDATED, language)] = cell_value(updated_at)
     records.append(summary)
     return headers, records
 
@@ -108,9 +97,9 @@ def plan_best_time_tab(
         title,
         existing,
         headers,
-        [_h(DAY, language)],
+        [header_in(DAY, language)],
         records,
-        volatile=[_h(UPDATED, language)],
+        volatile=[header_in(UPDATED, language)],
     )
     plan.formats.append(ColorScaleSpec(title, tuple(rates)))
 
@@ -161,9 +150,9 @@ def trend_cells(trends: Trends, language: str) -> dict[str, Cell]:
     for figure, pair in TREND_HEADERS.items():
         trend = trends.get(figure)
         if trend.change_vs_previous is None and trend.change_vs_average is None:
-            cells[_h(pair, language)] = None
+            cells[header_in(pair, language)] = None
             continue
-        cells[_h(pair, language)] = (
+        cells[header_in(pair, language)] = (
             f"{signed_change(trend, trend.change_vs_previous)} / "
             f"{signed_change(trend, trend.change_vs_average)}"
         )
@@ -264,8 +253,8 @@ def monthly_layout(report: MonthlyReport, language: str, updated_at: dt.datetime
         "comments_note": c.reason_text(language),
         "updated_at": updated_at,
     }
-    headers = [_h(pair, language) for pair in MONTH_HEADERS.values()]
-    record = {_h(MONTH_HEADERS[k], language): _cell(v) for k, v in values.items()}
+    headers = [header_in(pair, language) for pair in MONTH_HEADERS.values()]
+    record = {header_in(MONTH_HEADERS[k], language): cell_value(v) for k, v in values.items()}
     return headers, [record]
 
 
@@ -284,9 +273,9 @@ def plan_monthly_tab(
         settings.report.tab,
         existing,
         headers,
-        [_h(MONTH_HEADERS["month"], language)],
+        [header_in(MONTH_HEADERS["month"], language)],
         records,
-        volatile=[_h(MONTH_HEADERS["updated_at"], language)],
+        volatile=[header_in(MONTH_HEADERS["updated_at"], language)],
     )
 
 
@@ -308,7 +297,7 @@ LEAGUE_HEADERS: dict[str, tuple[str, str]] = {
 
 
 def league_layout(month: str, rows: Sequence[LeagueRow], language: str) -> Layout:
-    headers = [_h(pair, language) for pair in LEAGUE_HEADERS.values()]
+    headers = [header_in(pair, language) for pair in LEAGUE_HEADERS.values()]
     records: list[dict[str, Cell]] = []
     for row in rows:
         best = row.best_post
@@ -325,7 +314,9 @@ def league_layout(month: str, rows: Sequence[LeagueRow], language: str) -> Layou
             "best_post": None if best is None else post_link(best.link, best.shortcode),
             "best_post_interactions": None if best is None else best.interactions,
         }
-        records.append({_h(LEAGUE_HEADERS[k], language): _cell(v) for k, v in values.items()})
+        records.append(
+            {header_in(LEAGUE_HEADERS[k], language): cell_value(v) for k, v in values.items()}
+        )
     return headers, records
 
 
@@ -347,5 +338,11 @@ def plan_league_tab(
     """Replace the month's rows of the city's league tab (other months stay)."""
     headers, records = league_layout(month, rows, language)
     plan_replace(
-        plan, title, existing, headers, _h(LEAGUE_HEADERS["month"], language), [month], records
+        plan,
+        title,
+        existing,
+        headers,
+        header_in(LEAGUE_HEADERS["month"], language),
+        [month],
+        records,
     )

@@ -53,8 +53,8 @@ def program_rows(
     for report in reports:
         for stats in report.by_program:
             values: list[Cell] = [report.week]
-            values.extend(cell_value(name, getattr(stats, name), zone) for name in PROGRAM_FIELDS)
-            values.append(cell_value("updated_at", report.updated_at, zone))
+            values.extend(cell_value(getattr(stats, name), zone) for name in PROGRAM_FIELDS)
+            values.append(cell_value(report.updated_at, zone))
             rows.append(dict(zip(headers, values, strict=True)))
     return headers, rows
 

@@ -58,7 +58,9 @@ def week_headers(language: str) -> list[str]:
     return [header_in(pair, language) for pair in WEEK_HEADERS.values()]
 
 
-def cell_value(name: str, value: object, zone: ZoneInfo | None) -> Cell:
+def cell_value(value: object, zone: ZoneInfo | None = None) -> Cell:
+    """A figure as postme writes it: rates to 2 decimals, dates as ISO text, a moment as
+    wall time in ``zone`` (default: its own offset), missing as an empty cell."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -84,7 +86,7 @@ def report_rows(
     for report in reports:
         rows.append(
             {
-                header: cell_value(name, getattr(report, name), zone)
+                header: cell_value(getattr(report, name), zone)
                 for name, header in zip(WEEK_HEADERS, headers, strict=True)
             }
         )
