@@ -12,7 +12,7 @@ import googleapiclient
 import pytest
 
 from postme.stores.base import ChartSpec, ColorScaleSpec
-from postme.stores.gsheets import batch
+from postme.stores.gsheets import batch, rowtags
 
 DISCOVERY = json.loads(
     (
@@ -86,6 +86,8 @@ WEEKLY = ChartSpec("Analisis Mingguan", "Pengikut", "Minggu", ("Pengikut Akhir",
         batch.create_lock(batch.lock_value("a@b (pid 1)", "t0k", 1.0, 2.0)),
         batch.delete_lock(),
         batch.delete_lock("value"),
+        rowtags.create_tag(123, 7, "0a1b2c3d"),
+        rowtags.delete_tags(),
     ],
     ids=[
         "addSheet",
@@ -98,12 +100,24 @@ WEEKLY = ChartSpec("Analisis Mingguan", "Pengikut", "Minggu", ("Pengikut Akhir",
         "createDeveloperMetadata",
         "deleteDeveloperMetadata",
         "deleteDeveloperMetadata-own",
+        "createDeveloperMetadata-row-tag",
+        "deleteDeveloperMetadata-row-tags",
     ],
 )
 def test_every_request_builder_matches_googles_discovery_document(
     request_: dict[str, Any],
 ) -> None:
     assert_request(request_)
+
+
+def test_the_write_by_tag_matches_googles_discovery_document() -> None:
+    body = rowtags.values_by_filter_body({41: {2: "x", 4: None}, 42: {0: 3.5}})
+    assert conforms(body, {"$ref": "BatchUpdateValuesByDataFilterRequest"}) == []
+    first, second = body["data"]
+    assert first["values"] == [[None, None, "x", None, ""]]  # null: skipped; "": cleared
+    assert first["dataFilter"] == {"developerMetadataLookup": {"metadataId": 41}}
+    assert second["values"] == [[3.5]]
+    assert body["valueInputOption"] == "RAW"
 
 
 def test_the_checker_itself_refuses_what_google_would() -> None:

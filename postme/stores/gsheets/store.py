@@ -54,7 +54,7 @@ from postme.stores.base import (
     quote_tab,
 )
 from postme.stores.cells import GOOGLE_CELL_LIMIT
-from postme.stores.gsheets import batch
+from postme.stores.gsheets import batch, rowtags
 from postme.stores.gsheets.credentials import (
     CredentialsKind,
     credentials_file,
@@ -72,7 +72,13 @@ from postme.stores.gsheets.http import (
     authorized_session,
     check_endpoint,
 )
-from postme.stores.upsert import ResolvedPlan, report_of, resolve_plan, tabs_to_reread
+from postme.stores.upsert import (
+    ResolvedPlan,
+    preview_writes,
+    report_of,
+    resolve_plan,
+    tabs_to_reread,
+)
 
 NEW_TAB_ROWS = 1000
 NEW_TAB_COLUMNS = 26
@@ -183,6 +189,7 @@ class GoogleSheetsStore:
         self._sheets: dict[str, _SheetInfo] | None = None
         self._title: str | None = None
         self._held: str | None = None  # this run's lock value while it holds the lock
+        self._tagged = False  # this run tagged rows: the release deletes the tags too
         self._read_tabs: dict[str, Tab] = {}  # as last read: where charts find headers
         self._errors = ErrorTranslator(
             ErrorContext(
@@ -344,8 +351,12 @@ class GoogleSheetsStore:
         value, self._held = self._held, None
         if value is None:
             return
+        requests = [batch.delete_lock(value)]
+        if self._tagged:  # a run that stopped after tagging rows: the tags go too
+            requests.insert(0, rowtags.delete_tags())
+            self._tagged = False
         try:
-            self._batch([batch.delete_lock(value)], refresh=False)
+            self._batch(requests, refresh=False)
         except (SheetError, AnswerLost) as error:
             # The lock expires on its own; the next run takes it over.
             log.warning(
@@ -438,16 +449,17 @@ class GoogleSheetsStore:
         return True
 
     def _write(self, plan: WritePlan) -> WriteReport:
+        token = secrets.token_hex(4)
+        fresh, tags, resolved, by_position = self._tag_and_reread(plan, token)
         sheets = self._metadata()
-        fresh: dict[str, Tab | None] = {}
-        rereads = [(r, find_title(list(sheets), r.title)) for r in tabs_to_reread(plan)]
-        grids = self._grids([t for _r, t in rereads if t is not None])
-        for request, title in rereads:
-            if title is not None:
-                fresh[title] = build_tab(title, grids[title], request)
-        resolved = resolve_plan(plan, fresh, cell_limit=GOOGLE_CELL_LIMIT)
-        requests, charts = self._write_requests(plan, resolved, fresh, sheets)
+        rows = rowtags.split_writes(resolved.writes, tags, list(sheets), by_position)
+        requests, charts = self._write_requests(plan, resolved, fresh, sheets, rows.positional)
         value = self._held
+        gone: list[str] = []
+        if rows.by_tag:
+            gone = self._write_by_tag(rows)
+        if self._tagged:
+            requests = [*requests, rowtags.delete_tags()]
         if value is not None:
             # A guard first: delete this run's lock and create it again. If the lock is no
             # longer this run's (it expired and another run took it over), the delete
@@ -459,10 +471,25 @@ class GoogleSheetsStore:
                 *requests,
                 batch.delete_lock(value),
             ]
+        try:
+            self._send_write(requests, value, resolved)
+        except SheetError as error:
+            if not rows.by_tag:
+                raise
+            raise SheetError(_half_written(error, rows, gone)) from error
+        self._held = None
+        self._tagged = False
+        report = report_of(resolved, charts_added=charts)
+        report.rows_gone = gone
+        return report
+
+    def _send_write(
+        self, requests: list[dict[str, Any]], value: str | None, resolved: ResolvedPlan
+    ) -> None:
         for attempt in range(self.max_tries):
             try:
                 self._batch(requests)
-                break
+                return
             except SheetError as error:
                 cause = error.__cause__
                 if value is None or not isinstance(cause, APIError):
@@ -486,11 +513,154 @@ class GoogleSheetsStore:
                     raise write_unknown(self.name, _describe(resolved)) from None
                 if current != value:
                     self._sheets = None  # applied; the metadata is read again when needed
-                    break
+                    return
                 if attempt == self.max_tries - 1:
                     raise self._lost(lost) from None
-        self._held = None
-        return report_of(resolved, charts_added=charts)
+
+    # -- rows on their keys (postme/stores/gsheets/rowtags.py)
+
+    def _tag_and_reread(
+        self, plan: WritePlan, token: str
+    ) -> tuple[dict[str, Tab | None], dict[str, dict[int, int]], ResolvedPlan, set[str]]:
+        """The touched tabs as they are now, each row the plan updates carrying one of
+        this run's tags, and the plan resolved against them. Rows are tagged where the
+        last look saw them; the answer shows where the tags are once placed, and a row
+        to update that ended up without one (it moved meanwhile) is tagged again."""
+        sheets = self._metadata()
+        present: dict[str, TabRequest] = {}
+        for request in tabs_to_reread(plan):
+            title = find_title(list(sheets), request.title)
+            if title is not None:
+                present[title] = request
+        wanted = rowtags.rows_to_update(_retitled(preview_writes(plan), present), present)
+        by_position = rowtags.over_budget(wanted)
+        fresh: dict[str, Tab | None] = {}
+        tags: dict[str, dict[int, int]] = {}
+        for _round in range(rowtags.TAG_ROUNDS + 1):
+            missing = {
+                tab: sorted(rows - set(tags.get(tab, {})))
+                for tab, rows in wanted.items()
+                if tab not in by_position and rows - set(tags.get(tab, {}))
+            }
+            if missing:
+                fresh, tags = self._tag(missing, present, token, _columns_needed(plan, wanted))
+            elif not fresh and present:
+                grids = self._grids(list(present))
+                fresh = {t: build_tab(t, grids[t], r) for t, r in present.items()}
+            resolved = resolve_plan(plan, fresh, cell_limit=GOOGLE_CELL_LIMIT)
+            wanted = rowtags.rows_to_update(resolved.writes, present)
+            by_position |= rowtags.over_budget(wanted)
+            if all(
+                rows <= set(tags.get(tab, {}))
+                for tab, rows in wanted.items()
+                if tab not in by_position
+            ):
+                if by_position:
+                    log.info(
+                        _(
+                            "More than {n} rows of {tabs} change in one run: they are "
+                            "written by position."
+                        ).format(n=rowtags.TAG_BUDGET, tabs=", ".join(sorted(by_position)))
+                    )
+                return fresh, tags, resolved, by_position
+        raise SheetError(
+            _(
+                "Rows of {tabs} kept moving while postme tried to find them ({n} tries): "
+                "someone is sorting or inserting rows right now. Nothing was written; run "
+                "postme again in a minute."
+            ).format(tabs=", ".join(f"'{t}'" for t in sorted(wanted)), n=rowtags.TAG_ROUNDS + 1)
+        )
+
+    def _tag(
+        self,
+        missing: Mapping[str, Sequence[int]],
+        present: Mapping[str, TabRequest],
+        token: str,
+        columns: Mapping[str, int],
+    ) -> tuple[dict[str, Tab | None], dict[str, dict[int, int]]]:
+        """One batchUpdate tagging ``missing`` rows (and giving tabs the columns the
+        write needs), answered with the touched tabs' grid as it is once applied."""
+        sheets = self._metadata()
+        growth = [
+            batch.append_dimension(sheets[t].sheet_id, "COLUMNS", need - sheets[t].columns)
+            for t, need in columns.items()
+            if t in sheets and need > sheets[t].columns
+        ]
+        self._check_size(sheets, growth, [], sheets)
+        requests = growth + [
+            rowtags.create_tag(sheets[tab].sheet_id, row, token)
+            for tab, rows in missing.items()
+            for row in rows
+        ]
+        body = {
+            "requests": requests,
+            "includeSpreadsheetInResponse": True,
+            "responseIncludeGridData": True,
+            "responseRanges": [quote_tab(t) for t in present],
+        }
+        self._tagged = True
+        reply = self._batch_reply(body, rowtags.grid_fields(_METADATA_FIELDS))
+        spreadsheet = reply["updatedSpreadsheet"]
+        self._load_metadata(spreadsheet)
+        grids = rowtags.parse_grids(spreadsheet, token)
+        fresh: dict[str, Tab | None] = {}
+        tags: dict[str, dict[int, int]] = {}
+        for title, request in present.items():
+            grid = grids.get(title)
+            if grid is None:
+                raise SheetError(self._errors.unexpected())
+            fresh[title] = build_tab(title, grid.rows, request)
+            tags[title] = grid.tags
+        return fresh, tags
+
+    def _batch_reply(self, body: dict[str, Any], fields: str) -> dict[str, Any]:
+        """A batchUpdate whose answer is needed. It only tags rows and grows the grid,
+        both harmless twice over, so a lost answer is sent again."""
+        client = self._http()
+        lost: AnswerLost | None = None
+        for _attempt in range(self.max_tries):
+            try:
+                with self._errors.google():
+                    response = client.request(
+                        "post",
+                        SPREADSHEET_BATCH_UPDATE_URL % self.key,
+                        json=body,
+                        params={"fields": fields},
+                    )
+                    try:
+                        reply: dict[str, Any] = response.json()
+                    except ValueError as error:
+                        raise AnswerLost("batchUpdate", error) from error
+                    return reply
+            except AnswerLost as error:
+                lost = error
+        assert lost is not None
+        raise self._lost(lost)
+
+    def _write_by_tag(self, rows: rowtags.RowWrites) -> list[str]:
+        """The values of tagged rows, wherever those rows are now. Idempotent, so a lost
+        answer is sent again. Returns the rows a person deleted meanwhile (not written)."""
+        client = self._http()
+        url = f"{SPREADSHEETS_API_V4_BASE_URL}/{self.key}/values:batchUpdateByDataFilter"
+        body = rowtags.values_by_filter_body(rows.by_tag)
+        lost: AnswerLost | None = None
+        for _attempt in range(self.max_tries):
+            try:
+                with self._errors.google():
+                    response = client.request("post", url, json=body)
+                    try:
+                        reply = response.json()
+                    except ValueError as error:
+                        raise AnswerLost("values:batchUpdateByDataFilter", error) from error
+                break
+            except AnswerLost as error:
+                lost = error
+        else:
+            assert lost is not None
+            raise self._lost(lost)
+        matched = rowtags.matched_tags(reply)
+        gone = [rows.tag_rows[t] for t in rows.by_tag if t not in matched]
+        return [_("'{tab}' row {row}").format(tab=tab, row=row) for tab, row in sorted(gone)]
 
     def _write_requests(  # noqa: C901  # the batch in its documented order, one step each
         self,
@@ -498,7 +668,11 @@ class GoogleSheetsStore:
         resolved: ResolvedPlan,
         fresh: Mapping[str, Tab | None],
         sheets: Mapping[str, _SheetInfo],
+        positional: Sequence[RangeWrite],
     ) -> tuple[list[dict[str, Any]], int]:
+        """The atomic batch: grid room, new tabs, the ``positional`` writes (new rows
+        appended, cells of new tabs), charts and colour scales. ``resolved`` gives the
+        headers each tab has once written."""
         titles = list(sheets)
         new_tabs = {t.title: t for t in resolved.new_tabs}
         # The headers of each tab once written (new headers land in the header row).
@@ -511,12 +685,16 @@ class GoogleSheetsStore:
                 headers[title] = list(tab.headers)
                 header_rows[title] = tab.header_row or 1
         writes: list[RangeWrite] = []
-        for write in resolved.writes:
-            title = find_title(titles, write.tab) or write.tab
+        sent_here = {id(w) for w in positional}
+        for original in resolved.writes:
+            title = find_title(titles, original.tab) or original.tab
             if title not in sheets and title not in new_tabs:
-                raise TabMissing(self._tab_missing(write.tab))
-            write = RangeWrite(title, write.row, write.column, write.values, write.append)
-            writes.append(write)
+                raise TabMissing(self._tab_missing(original.tab))
+            write = RangeWrite(
+                title, original.row, original.column, original.values, original.append
+            )
+            if id(original) in sent_here:
+                writes.append(write)
             if not write.append and write.row == header_rows.get(title):
                 names = headers.setdefault(title, [])
                 for offset, value in enumerate(write.values[0]):
@@ -869,6 +1047,44 @@ def _room_needed(
         rows, columns = need[title]
         need[title] = (max(rows, last + count), columns)
     return need
+
+
+def _retitled(writes: Sequence[RangeWrite], present: Mapping[str, object]) -> list[RangeWrite]:
+    titles = list(present)
+    return [
+        RangeWrite(title, w.row, w.column, w.values, w.append)
+        if (title := find_title(titles, w.tab)) is not None and title != w.tab
+        else w
+        for w in writes
+    ]
+
+
+def _columns_needed(plan: WritePlan, rows: Mapping[str, set[int]]) -> dict[str, int]:
+    """Columns each tab needs for the rows written by tag (their values start at column
+    A), by the plan as seen when planning."""
+    need: dict[str, int] = {}
+    titles = list(rows)
+    for write in preview_writes(plan):
+        title = find_title(titles, write.tab)
+        if title is None or write.append or not write.values:
+            continue
+        width = write.column - 1 + max(len(v) for v in write.values)
+        need[title] = max(need.get(title, 0), width)
+    return need
+
+
+def _half_written(error: SheetError, rows: rowtags.RowWrites, gone: Sequence[str]) -> str:
+    """The message when the second write failed after the rows by tag were written."""
+    tabs = sorted({tab for tab, _row in rows.tag_rows.values()})
+    return _(
+        "{error} Already written before this failed: the new values of {n} existing rows "
+        "in {tabs}, each on its own row. Not written: new rows, new tabs and charts. Run "
+        "postme again: it finishes the rest and changes nothing twice."
+    ).format(
+        error=str(error).replace(_("nothing was written"), _("the rest was not written")),
+        n=len(rows.by_tag) - len(gone),
+        tabs=", ".join(f"'{t}'" for t in tabs),
+    )
 
 
 def _new_sheet_id(used: set[int]) -> int:
