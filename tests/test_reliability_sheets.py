@@ -556,20 +556,30 @@ def _person_edit(demo: Demo, tab: str, edit: str) -> Any:
     return run
 
 
+@pytest.mark.parametrize("moment", ["after-read", "after-tagging"])
 @pytest.mark.parametrize("edit", ["insert", "delete", "sort", "append", "set"])
 @pytest.mark.parametrize("tab", ["Analisis Mingguan", "Temuan", "Metrik Postingan"])
 def test_a_person_editing_between_the_read_and_the_write_loses_nothing(
-    demo: Demo, clean_run: Any, tab: str, edit: str
+    demo: Demo, clean_run: Any, tab: str, edit: str, moment: str
 ) -> None:
     """Issue 19: postme wrote to the row numbers it saw when it read; a person's insert,
     delete, sort, append or typed cell in that window was overwritten (and postme's rows
-    landed on other keys) while it printed "Written". Now the write finds its rows by key
-    in the tab as it is when the write lands, and new rows go after the last row."""
+    landed on other keys) while it printed "Written". Now the rows postme updates are
+    tagged (developer metadata moves with its row) and written by tag, wherever the rows
+    are when the write lands, and new rows go after the last row. The edit comes right
+    after the first read, or in the last window: after the rows were tagged, before the
+    values are written."""
     demo.weekly(source=None)  # week 47 is there; the next run updates it with Instagram
     start = demo.dump()
-    demo.server.after("batchGet", _person_edit(demo, tab, edit))  # right after the read
+    edit_now = _person_edit(demo, tab, edit)
+    if moment == "after-read":
+        demo.server.after("batchGet", edit_now)
+    else:  # the second batchUpdate (the first takes the lock) tags the rows to update
+        demo.server.after("batchUpdate", edit_now, skip=1)
+    demo.server.reset_log()
     result = demo.weekly()
     assert result.written
+    assert demo.server.count("batchUpdateByDataFilter") == 1
     after = demo.dump()
     clean = clean_run[1]
     # What the person did is there, cell for cell.
@@ -604,6 +614,40 @@ def test_a_person_editing_between_the_read_and_the_write_loses_nothing(
     settled = demo.dump()
     demo.weekly()
     assert demo.dump() == settled
+
+
+def test_a_row_deleted_while_postme_writes_it_is_not_written_elsewhere(
+    demo: Demo, clean_run: Any
+) -> None:
+    """Issue 19: the last window. A person deletes the very row postme is about to update
+    (after postme tagged it, before the values land): the write by tag finds no row, so
+    nothing lands on another row; the summary names the row; a re-run writes it again."""
+    demo.weekly(source=None)
+    week = "2026-W47"
+    tab = "Analisis Mingguan"
+
+    def delete_this_weeks_row() -> None:
+        rows = demo.server.values(demo.id, tab)
+        number = next(i for i, r in enumerate(rows, start=1) if r and r[0] == week)
+        demo.server.delete_rows(demo.id, tab, number)
+
+    demo.server.after("batchUpdate", delete_this_weeks_row, skip=1)
+    before = demo.dump()
+    result = demo.weekly()
+    assert result.written and result.write_report is not None
+    (gone,) = result.write_report.rows_gone
+    assert gone.startswith(f"'{tab}' row ")
+    after = demo.dump()
+    assert [r for r in after[tab] if r and r[0] == week] == []
+    # The other weeks' rows are untouched: nothing was written in the deleted row's place.
+    assert _others(after[tab], week) == _others(before[tab], week)
+    assert after[CALENDAR] == before[CALENDAR]
+    again = demo.weekly()
+    assert again.written and again.write_report is not None
+    assert again.write_report.rows_gone == []
+    clean = _rows_by_key(clean_run[1][tab], 1)
+    assert _rows_by_key(demo.dump()[tab], 1)[(week,)] == clean[(week,)]
+    assert demo.server.developer_metadata(demo.id) == {}  # tags and lock gone
 
 
 def test_two_runs_from_two_configs_one_by_key_one_by_url_do_not_interleave(

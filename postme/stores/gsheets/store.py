@@ -1,21 +1,27 @@
 """The Google Sheets store: gspread's HTTP client + google-auth, kept behind this package.
 
-A weekly run costs four requests (docs/performance.md):
+A weekly run costs four or five requests (docs/performance.md):
 
 1. ``spreadsheets.batchUpdate`` creating the lock (developer metadata with a fixed
    ``metadataId``) with ``includeSpreadsheetInResponse``: lock and metadata in one;
 2. ``values:batchGet`` of every tab the run reads;
-3. ``values:batchGet`` of the tabs the write touches, right before writing: the keyed
-   intents are resolved against the tabs as they are now
-   (:func:`postme.stores.upsert.resolve_plan`), whatever people did since request 2;
-4. one atomic ``spreadsheets.batchUpdate``: tabs and grid room, ``updateCells`` for
-   rows found by key, ``appendCells`` for new rows (placed by Google after the last row
-   when the batch lands), charts, colour scales, and the lock's release.
+3. ``spreadsheets.batchUpdate`` *tagging* each existing row the write updates (row
+   developer metadata, which moves with its row), answered with the touched tabs' grid
+   once tagged: the keyed intents are resolved against it
+   (:func:`postme.stores.upsert.resolve_plan`), whatever people did since request 2.
+   With no row to update it is a plain ``values:batchGet`` re-read;
+4. ``values:batchUpdateByDataFilter``: the updated rows' values by tag, so they land on
+   their rows wherever a person's insert, delete or sort moved them meanwhile (only when
+   there are rows to update; :mod:`postme.stores.gsheets.rowtags`);
+5. one atomic ``spreadsheets.batchUpdate``: tabs and grid room, ``appendCells`` for new
+   rows (placed by Google after the last row when the batch lands), charts, colour
+   scales, the tags' deletion and the lock's release.
 
-Values are written as typed ``userEnteredValue`` (never parsed: text from outside never
-becomes a formula). The lock's release riding in the write is also how a lost answer is
-settled: if the lock is gone, the batch was applied (it is atomic); if it is still this
-run's, nothing was, and the batch is sent once more.
+Values are written typed (``userEnteredValue``) or ``RAW``: text from outside never
+becomes a formula. The lock's release riding in the last write is also how a lost answer
+is settled: if the lock is gone, the batch was applied (it is atomic); if it is still
+this run's, nothing was, and the batch is sent once more. Requests 3 and 4 are safe to
+send twice (tags, and values written by tag).
 """
 
 from __future__ import annotations
@@ -450,14 +456,26 @@ class GoogleSheetsStore:
 
     def _write(self, plan: WritePlan) -> WriteReport:
         token = secrets.token_hex(4)
-        fresh, tags, resolved, by_position = self._tag_and_reread(plan, token)
-        sheets = self._metadata()
-        rows = rowtags.split_writes(resolved.writes, tags, list(sheets), by_position)
-        requests, charts = self._write_requests(plan, resolved, fresh, sheets, rows.positional)
+        for attempt in range(2):
+            fresh, tags, resolved, by_position = self._tag_and_reread(plan, token)
+            sheets = self._metadata()
+            rows = rowtags.split_writes(resolved.writes, tags, list(sheets), by_position)
+            # Built (and checked: tabs, Google's size limit) before anything is written.
+            requests, charts = self._write_requests(plan, resolved, fresh, sheets, rows.positional)
+            gone: list[str] = []
+            if not rows.by_tag:
+                break
+            try:
+                gone = self._write_by_tag(rows)
+                break
+            except SheetError as error:
+                # A server that refuses a filter matching nothing (a tagged row deleted
+                # meanwhile) instead of skipping it: nothing of it was written; look again.
+                cause = error.__cause__
+                refused = isinstance(cause, APIError) and cause.response.status_code == 400
+                if not refused or attempt == 1:
+                    raise
         value = self._held
-        gone: list[str] = []
-        if rows.by_tag:
-            gone = self._write_by_tag(rows)
         if self._tagged:
             requests = [*requests, rowtags.delete_tags()]
         if value is not None:
