@@ -153,3 +153,17 @@ class ValuesApi:
                     sheet.set(r, c, None)
             cleared.append(sheet.a1(box))
         return cleared
+
+
+def totals(book: Spreadsheet, responses: list[dict[str, Any]]) -> dict[str, Any]:
+    """A batch update's answer: the totals over its ``responses`` (and those)."""
+    reply: dict[str, Any] = {
+        "spreadsheetId": book.spreadsheet_id,
+        "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
+        "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
+        "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
+        "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in responses}),
+    }
+    if responses:
+        reply["responses"] = responses
+    return reply
