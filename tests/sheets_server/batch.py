@@ -119,7 +119,9 @@ class BatchRequests:
     def _req_updateSheetProperties(self, book: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
         props = args.get("properties") or {}
         sheet = self._grid(book, props.get("sheetId"))
-        fields = {f.strip() for f in str(args.get("fields", "")).split(",") if f.strip()}
+        fields = {  # "gridProperties/rowCount" (gspread) = "gridProperties.rowCount"
+            f.strip().replace("/", ".") for f in str(args.get("fields", "")).split(",") if f.strip()
+        }
         if not fields:
             raise ApiError(400, "At least one field must be updated with 'fields'.")
         everything = "*" in fields

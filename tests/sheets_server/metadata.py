@@ -368,7 +368,7 @@ def ranges(book: Spreadsheet, data_filter: Any) -> list[Located]:
         located = _range_of(book, meta)
         if located is not None and located not in out:
             out.append(located)
-    return out
+    return sorted(out, key=lambda x: (x[0].index, x[1].row0, x[1].col0))  # top to bottom
 
 
 def _range_of(book: Spreadsheet, meta: Metadata) -> Located | None:
