@@ -324,6 +324,19 @@ def test_appending_moves_nothing_and_shrinking_the_grid_deletes_what_it_cuts(
     assert tag_rows(server, sid) == {2: ["k1"], 3: ["k2"]}
 
 
+def test_appending_values_with_insert_rows_pushes_the_rows_below_down(
+    server: SheetsServer, client: gspread.Client
+) -> None:
+    sid, sheet_id = tagged_posts(server, client)
+    batch(client, sid, row_tag(sheet_id, 6, "di bawah"))  # an empty row below the table
+    sheet = client.open_by_key(sid).sheet1
+    sheet.append_rows([["k4", "Baru", 2]], table_range="A1:C4")  # OVERWRITE: nothing moves
+    assert tag_rows(server, sid)[7] == ["di bawah"]
+    sheet.append_rows([["k5", "Lagi", 3]], insert_data_option="INSERT_ROWS", table_range="A1:C5")
+    assert server.values(sid, "Posts")[5] == ["k5", "Lagi", 3]
+    assert tag_rows(server, sid)[8] == ["di bawah"]
+
+
 def test_column_metadata_moves_with_an_inserted_column(
     server: SheetsServer, client: gspread.Client
 ) -> None:

@@ -435,7 +435,8 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, DataFilterApi, BatchRequests):
         if kind == "append":
             assert range_text is not None
             option = _required(query, "valueInputOption")
-            return self._append(book, range_text, _value_range(body, range_text), option)
+            insert = (query.get("insertDataOption") or [""])[0] == "INSERT_ROWS"
+            return self._append(book, range_text, _value_range(body, range_text), option, insert)
         if kind == "clear":
             if range_text is not None:
                 cleared = self._clear(book, [range_text])
