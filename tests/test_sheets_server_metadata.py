@@ -13,6 +13,7 @@ import gspread
 import pytest
 from gspread.http_client import ParamsType
 from gspread.urls import SPREADSHEETS_API_V4_BASE_URL as API
+from gspread.utils import InsertDataOption
 from sheets_server import Grid, SheetsServer, local_session
 from sheets_server.grid import StoredCell
 from sheets_server.metadata import METADATA_CHARACTER_LIMIT
@@ -332,7 +333,9 @@ def test_appending_values_with_insert_rows_pushes_the_rows_below_down(
     sheet = client.open_by_key(sid).sheet1
     sheet.append_rows([["k4", "Baru", 2]], table_range="A1:C4")  # OVERWRITE: nothing moves
     assert tag_rows(server, sid)[7] == ["di bawah"]
-    sheet.append_rows([["k5", "Lagi", 3]], insert_data_option="INSERT_ROWS", table_range="A1:C5")
+    sheet.append_rows(
+        [["k5", "Lagi", 3]], insert_data_option=InsertDataOption.insert_rows, table_range="A1:C5"
+    )
     assert server.values(sid, "Posts")[5] == ["k5", "Lagi", 3]
     assert tag_rows(server, sid)[8] == ["di bawah"]
 
