@@ -1,0 +1,108 @@
+"""The Spreadsheet resource as ``spreadsheets.get`` (``ranges``, ``includeGridData``),
+``spreadsheets.getByDataFilter`` and batchUpdate's ``updatedSpreadsheet`` return it.
+
+* ``ranges`` given: only the sheets those ranges are on come back ("Limiting the range
+  returns only the portions of the spreadsheet that intersect the requested ranges"), in
+  the spreadsheet's order; with grid data each sheet's ``data`` has one GridData per
+  range on it, in the order asked ("the second one will have startRow 14").
+* GridData: ``startRow``/``startColumn`` (always written, also when 0), ``rowData`` (one
+  RowData per row up to the last row with a value in the range; a row's ``values`` up to
+  its last cell with a value; empty cells and rows in between are ``{}``), and
+  ``rowMetadata``/``columnMetadata`` for every row and column of the range (``pixelSize``
+  21 and 100, Google's defaults, plus the ``developerMetadata`` on that row or column).
+* CellData: ``userEnteredValue`` (numberValue, stringValue, boolValue or formulaValue),
+  ``effectiveValue`` and ``formattedValue`` as the values API renders the cell
+  (UNFORMATTED_VALUE and FORMATTED_VALUE; a formula's value is the workbook's cached one,
+  or its text when there is none: this server computes no formula). No formats.
+* Sheet-level metadata is in ``sheets[].developerMetadata``, spreadsheet-level in the
+  top-level ``developerMetadata`` (grid.Spreadsheet.metadata).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import metadata
+from .grid import Box, Sheet, Spreadsheet, StoredCell, _render
+
+ROW_PIXELS = 21
+COLUMN_PIXELS = 100
+
+
+def spreadsheet_resource(
+    book: Spreadsheet, ranges: Sequence[tuple[Sheet, Box]] | None, grid_data: bool
+) -> dict[str, Any]:
+    resource = book.metadata()
+    if ranges is None and not grid_data:
+        return resource
+    entries = []
+    for entry in resource["sheets"]:
+        sheet = book.sheet_by_id(entry["properties"]["sheetId"])
+        assert sheet is not None
+        boxes = (
+            [Box(0, 0, sheet.row_count - 1, sheet.column_count - 1)]
+            if ranges is None
+            else [box for s, box in ranges if s is sheet]
+        )
+        if not boxes:
+            continue
+        if grid_data:
+            entry["data"] = [grid(book, sheet, box) for box in boxes]
+        entries.append(entry)
+    if entries:
+        resource["sheets"] = entries
+    else:
+        del resource["sheets"]
+    return resource
+
+
+def grid(book: Spreadsheet, sheet: Sheet, box: Box) -> dict[str, Any]:
+    assert box.row1 is not None and box.col1 is not None
+    rows: list[dict[str, Any]] = []
+    for r in range(box.row0, min(box.row1, sheet.last_row()) + 1):
+        cols = sheet.cells.get(r) or {}
+        values = [cell_data(cols.get(c)) for c in range(box.col0, box.col1 + 1)]
+        while values and not values[-1]:
+            values.pop()
+        rows.append({"values": values} if values else {})
+    while rows and not rows[-1]:
+        rows.pop()
+    out: dict[str, Any] = {"startRow": box.row0, "startColumn": box.col0}
+    if rows:
+        out["rowData"] = rows
+    out["rowMetadata"] = _dimension(book, sheet, "ROWS", box.row0, box.row1, ROW_PIXELS)
+    out["columnMetadata"] = _dimension(book, sheet, "COLUMNS", box.col0, box.col1, COLUMN_PIXELS)
+    return out
+
+
+def _dimension(
+    book: Spreadsheet, sheet: Sheet, dimension: str, first: int, last: int, pixels: int
+) -> list[dict[str, Any]]:
+    tags = metadata.on_dimension(book, sheet.sheet_id, dimension)
+    out = []
+    for index in range(first, last + 1):
+        entry: dict[str, Any] = {"pixelSize": pixels}
+        if index in tags:
+            entry["developerMetadata"] = tags[index]
+        out.append(entry)
+    return out
+
+
+def cell_data(cell: StoredCell | None) -> dict[str, Any]:
+    if cell is None:
+        return {}
+    entered = {"formulaValue": cell.value} if cell.formula else _extended(cell.value)
+    return {
+        "userEnteredValue": entered,
+        "effectiveValue": _extended(_render(cell, "UNFORMATTED_VALUE", "SERIAL_NUMBER")),
+        "formattedValue": str(_render(cell, "FORMATTED_VALUE", "SERIAL_NUMBER")),
+    }
+
+
+def _extended(value: Any) -> dict[str, Any]:
+    if isinstance(value, bool):
+        return {"boolValue": value}
+    if isinstance(value, int | float):
+        return {"numberValue": value}
+    return {"stringValue": str(value)}
