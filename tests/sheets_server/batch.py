@@ -15,7 +15,7 @@ import secrets
 from typing import Any
 
 from . import dimensions, metadata
-from .discovery import Mask, selects
+from .discovery import Mask
 from .grid import (
     DEFAULT_COLUMNS,
     DEFAULT_ROWS,
@@ -25,7 +25,7 @@ from .grid import (
     _new_sheet_id,
     cell_from_data,
 )
-from .griddata import spreadsheet_resource
+from .griddata import spreadsheet_resource, wanted
 
 
 class BatchRequests:
@@ -64,14 +64,11 @@ class BatchRequests:
         work.check_size()
         reply: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
         if body.get("includeSpreadsheetInResponse"):
-            grid_data = (
-                bool(body.get("responseIncludeGridData"))
-                if mask is None
-                else selects(mask, "updatedSpreadsheet", "sheets", "data")
-            )
+            flag = bool(body.get("responseIncludeGridData"))
+            grid_data, cells = wanted(mask, flag, "updatedSpreadsheet")
             texts = body.get("responseRanges") or []
             ranges = [work.locate(text) for text in texts] if texts else None
-            reply["updatedSpreadsheet"] = spreadsheet_resource(work, ranges, grid_data)
+            reply["updatedSpreadsheet"] = spreadsheet_resource(work, ranges, grid_data, cells)
         book.title = work.title
         book.sheets = work.sheets
         book.developer_metadata = work.developer_metadata

@@ -38,8 +38,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import metadata
+from .discovery import Mask
 from .grid import ApiError, Box, Sheet, Spreadsheet, column_letters
-from .griddata import spreadsheet_resource
+from .griddata import spreadsheet_resource, wanted
 from .values import ValuesApi, totals
 
 
@@ -105,11 +106,12 @@ class DataFilterApi(ValuesApi):
         return totals(book, responses)
 
     def _get_by_filter(
-        self, book: Spreadsheet, body: dict[str, Any], grid_data: bool
+        self, book: Spreadsheet, body: dict[str, Any], mask: Mask | None
     ) -> dict[str, Any]:
         filters = body.get("dataFilters") or []
         located = [where for where, _ in _group(book, filters)] if filters else None
-        return spreadsheet_resource(book, located, grid_data)
+        grid_data, cells = wanted(mask, bool(body.get("includeGridData")))
+        return spreadsheet_resource(book, located, grid_data, cells)
 
     def _metadata_search(self, book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
         found: dict[int, dict[str, Any]] = {}

@@ -24,14 +24,28 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import metadata
+from .discovery import Mask, selects
 from .grid import Box, Sheet, Spreadsheet, StoredCell, _render
 
 ROW_PIXELS = 21
 COLUMN_PIXELS = 100
 
 
+def wanted(mask: Mask | None, flag: bool, *prefix: str) -> tuple[bool, bool]:
+    """(grid data?, cell values?) for the Spreadsheet at ``prefix`` of an answer: a field
+    mask decides ("If a field mask is set, the includeGridData parameter is ignored"),
+    else the request's flag. Cells a mask leaves out are not even built."""
+    if mask is None:
+        return flag, True
+    data = (*prefix, "sheets", "data")
+    return selects(mask, *data), selects(mask, *data, "rowData")
+
+
 def spreadsheet_resource(
-    book: Spreadsheet, ranges: Sequence[tuple[Sheet, Box]] | None, grid_data: bool
+    book: Spreadsheet,
+    ranges: Sequence[tuple[Sheet, Box]] | None,
+    grid_data: bool,
+    cells: bool = True,
 ) -> dict[str, Any]:
     resource = book.metadata()
     if ranges is None and not grid_data:
@@ -48,7 +62,7 @@ def spreadsheet_resource(
         if not boxes:
             continue
         if grid_data:
-            entry["data"] = [grid(book, sheet, box) for box in boxes]
+            entry["data"] = [grid(book, sheet, box, cells) for box in boxes]
         entries.append(entry)
     if entries:
         resource["sheets"] = entries
@@ -57,10 +71,11 @@ def spreadsheet_resource(
     return resource
 
 
-def grid(book: Spreadsheet, sheet: Sheet, box: Box) -> dict[str, Any]:
+def grid(book: Spreadsheet, sheet: Sheet, box: Box, cells: bool = True) -> dict[str, Any]:
     assert box.row1 is not None and box.col1 is not None
     rows: list[dict[str, Any]] = []
-    for r in range(box.row0, min(box.row1, sheet.last_row()) + 1):
+    last = min(box.row1, sheet.last_row()) if cells else -1
+    for r in range(box.row0, last + 1):
         cols = sheet.cells.get(r) or {}
         values = [cell_data(cols.get(c)) for c in range(box.col0, box.col1 + 1)]
         while values and not values[-1]:

@@ -20,7 +20,7 @@ import requests
 from . import dimensions, metadata
 from .auth import TokenEndpoint
 from .batch import BatchRequests
-from .discovery import Mask, apply_mask, check_body, check_query, field_mask, selects
+from .discovery import Mask, apply_mask, check_body, check_query, field_mask
 from .faults import Fault, FaultsAndLog, LoggedRequest
 from .filters import DataFilterApi
 from .grid import (
@@ -39,7 +39,7 @@ from .grid import (
     _value_range,
     parse_a1,
 )
-from .griddata import spreadsheet_resource
+from .griddata import spreadsheet_resource, wanted
 from .values import totals
 
 
@@ -409,14 +409,10 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, DataFilterApi, BatchRequests):
         mask: Mask | None,
     ) -> dict[str, Any]:
         if kind == "get":
-            grid_data = (
-                selects(mask, "sheets", "data")
-                if mask is not None
-                else _flag(query, "includeGridData")
-            )
+            grid_data, cells = wanted(mask, _flag(query, "includeGridData"))
             texts = query.get("ranges") or []
             ranges = [book.locate(text) for text in texts] if texts else None
-            return spreadsheet_resource(book, ranges, grid_data)
+            return spreadsheet_resource(book, ranges, grid_data, cells)
         if kind == "batchGet":
             return self._batch_get(book, query)
         if kind == "valuesGet":
@@ -461,12 +457,7 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, DataFilterApi, BatchRequests):
         if kind == "metadataSearch":
             return self._metadata_search(book, body)
         if kind == "getByDataFilter":
-            grid_data = (
-                selects(mask, "sheets", "data")
-                if mask is not None
-                else bool(body.get("includeGridData"))
-            )
-            return self._get_by_filter(book, body, grid_data)
+            return self._get_by_filter(book, body, mask)
         if kind == "batchGetByDataFilter":
             return self._batch_get_by_filter(book, body)
         if kind == "batchUpdateByDataFilter":
