@@ -59,12 +59,13 @@ def test_writes_into_existing_rows_go_by_tag_and_the_rest_by_position() -> None:
         RangeWrite("Temuan", 3, 5, (("e",),)),  # the same row 3, column E
         RangeWrite("Temuan", 9, 1, (("new",),), True),  # an appended row
         RangeWrite("Baru", 2, 1, (("x",),)),  # a tab that does not exist yet
-        RangeWrite("Temuan", 6, 1, (("lost",),)),  # a row with no tag
+        RangeWrite("Temuan", 6, 1, (("plain",),)),  # a row with no tag: never dropped
+        RangeWrite("Kalender", 4, 6, (("dicek",),)),  # a plain range into a tab not re-read
     ]
-    split = rowtags.split_writes(writes, {"Temuan": {3: 30, 4: 40}}, ["Temuan"])
+    split = rowtags.split_writes(writes, {"Temuan": {3: 30, 4: 40}})
     assert split.by_tag == {30: {1: "a", 2: "b", 4: "e"}, 40: {1: "c", 2: None}}
     assert split.tag_rows == {30: ("Temuan", 3), 40: ("Temuan", 4)}
-    assert split.positional == [writes[2], writes[3]]
+    assert split.positional == [writes[2], writes[3], writes[4], writes[5]]
     assert split.untagged == {"Temuan": {6}}
     body = rowtags.values_by_filter_body(split.by_tag)
     assert body["data"][0]["values"] == [[None, "a", "b", None, "e"]]
@@ -75,7 +76,7 @@ def test_a_tab_over_the_tag_budget_is_written_by_position() -> None:
     rows = {"Temuan": set(range(2, rowtags.TAG_BUDGET + 3)), "Analisis": {2}}
     assert rowtags.over_budget(rows) == {"Temuan"}
     write = RangeWrite("Temuan", 2, 1, (("x",),))
-    split = rowtags.split_writes([write], {}, ["Temuan"], over_budget={"Temuan"})
+    split = rowtags.split_writes([write], {"Temuan": {2: 20}}, over_budget={"Temuan"})
     assert split.positional == [write] and not split.untagged
 
 

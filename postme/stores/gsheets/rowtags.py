@@ -148,32 +148,33 @@ class RowWrites:
     by_tag: dict[int, dict[int, Cell]] = field(default_factory=dict)  # tag id → column → value
     tag_rows: dict[int, tuple[str, int]] = field(default_factory=dict)  # tag id → (tab, row)
     positional: list[RangeWrite] = field(default_factory=list)
-    untagged: dict[str, set[int]] = field(default_factory=dict)  # tab → rows lacking a tag
+    untagged: dict[str, set[int]] = field(default_factory=dict)  # tab → rows written by position
 
 
 def split_writes(
     writes: Iterable[RangeWrite],
     tags: Mapping[str, Mapping[int, int]],
-    existing: Iterable[str],
     over_budget: Iterable[str] = (),
 ) -> RowWrites:
-    """Writes into existing rows of ``existing`` tabs go by tag; new rows (appends), new
-    tabs and tabs ``over_budget`` by position. A row with no tag is named in
-    ``untagged`` (it needs tagging first)."""
+    """Writes into rows that carry a tag go by tag; the others by position: new rows
+    (appends), new tabs, plain ranges of a plan into tabs not re-read (the set-up
+    wizard's), and tabs ``over_budget``. A write into a tagged tab with a row lacking
+    its tag goes by position too, and is named in ``untagged``."""
     out = RowWrites()
-    titles = set(existing)
     positional_tabs = set(over_budget)
     for write in writes:
-        if write.append or write.tab not in titles or write.tab in positional_tabs:
+        tab_tags = tags.get(write.tab)
+        if write.append or tab_tags is None or write.tab in positional_tabs:
             out.positional.append(write)
             continue
-        tab_tags = tags.get(write.tab, {})
-        for offset, values in enumerate(write.values):
-            row = write.row + offset
-            tag = tab_tags.get(row)
-            if tag is None:
-                out.untagged.setdefault(write.tab, set()).add(row)
-                continue
+        rows = range(write.row, write.row + len(write.values))
+        lacking = {row for row in rows if row not in tab_tags}
+        if lacking:
+            out.untagged.setdefault(write.tab, set()).update(lacking)
+            out.positional.append(write)
+            continue
+        for row, values in zip(rows, write.values, strict=True):
+            tag = tab_tags[row]
             cells = out.by_tag.setdefault(tag, {})
             out.tag_rows[tag] = (write.tab, row)
             for column, value in enumerate(values, start=write.column - 1):

@@ -459,7 +459,7 @@ class GoogleSheetsStore:
         for attempt in range(2):
             fresh, tags, resolved, by_position = self._tag_and_reread(plan, token)
             sheets = self._metadata()
-            rows = rowtags.split_writes(resolved.writes, tags, list(sheets), by_position)
+            rows = rowtags.split_writes(resolved.writes, tags, by_position)
             # Built (and checked: tabs, Google's size limit) before anything is written.
             requests, charts = self._write_requests(plan, resolved, fresh, sheets, rows.positional)
             gone: list[str] = []
