@@ -34,6 +34,10 @@ CALENDAR = "Kalender Konten"
 HUMAN_TABS = (CALENDAR, "Metrik Akun", "Metrik Postingan")
 TOOL_TABS = ("Analisis Mingguan", "Analisis Program", "Temuan")
 AS_OF = DEMO_AS_OF.isoformat()
+# The requests of a weekly run on a fresh copy of the demo: the lock, the tagging of the
+# rows it updates (answered with the re-read) and the last write are batchUpdates; the
+# read is the one batchGet; the rows by tag go in one batchUpdateByDataFilter.
+NORMAL_RUN = {"batchUpdate": 3, "batchGet": 1, "batchUpdateByDataFilter": 1}
 runner = CliRunner()
 
 
@@ -112,10 +116,9 @@ def test_transient_faults_are_retried_and_the_run_succeeds(
     result = demo.weekly()
     assert result.written
     assert demo.dump() == clean_run[1]
-    # Two failed tries and the one that worked, plus the other request of that kind (the
-    # lock and the write are both batchUpdates; the read and the re-read both batchGets).
-    assert demo.server.count(kind) == 4
-    assert demo.server.developer_metadata(demo.id) == {}  # the lock was released
+    # Two failed tries, plus the requests of that kind of a run with no fault.
+    assert demo.server.count(kind) == 2 + NORMAL_RUN[kind]
+    assert demo.server.all_developer_metadata(demo.id) == {}  # the lock and tags are gone
 
 
 # ---------------------------------------------------------------- 1. faults that do not clear
@@ -608,6 +611,7 @@ def test_a_person_editing_between_the_read_and_the_write_loses_nothing(
     for code, row in clean_posts.items():
         if code in posts:  # figures by shortcode; the notes column is people's
             assert posts[code][:11] == row[:11], code
+    assert demo.server.all_developer_metadata(demo.id) == {}  # no tag is left behind
     # A re-run afterwards succeeds, and then nothing changes. (Not the first re-run: after
     # a person deleted a post row, the history's best-time table is rightly recomputed.)
     assert demo.weekly().exit_code == result.exit_code
@@ -647,7 +651,7 @@ def test_a_row_deleted_while_postme_writes_it_is_not_written_elsewhere(
     assert again.write_report.rows_gone == []
     clean = _rows_by_key(clean_run[1][tab], 1)
     assert _rows_by_key(demo.dump()[tab], 1)[(week,)] == clean[(week,)]
-    assert demo.server.developer_metadata(demo.id) == {}  # tags and lock gone
+    assert demo.server.all_developer_metadata(demo.id) == {}  # tags and lock gone
 
 
 def test_two_runs_from_two_configs_one_by_key_one_by_url_do_not_interleave(
@@ -813,18 +817,22 @@ def test_an_answer_trickling_in_times_out(demo: Demo) -> None:
     assert demo.dump() == before
 
 
-def test_a_lost_answer_to_an_applied_write_is_not_sent_again(demo: Demo, clean_run: Any) -> None:
+@pytest.mark.parametrize(("lost", "skip", "sent_again"), [("write", 2, 0), ("tagging", 1, 1)])
+def test_a_lost_answer_to_an_applied_write_is_not_sent_again(
+    demo: Demo, clean_run: Any, lost: str, skip: int, sent_again: int
+) -> None:
     """Issue 19: the write was applied, its answer lost; postme retried it (a chart could
     be added twice) and then said nothing was written. Now the lock's release riding in
-    the batch tells postme it was applied: nothing is sent again, the run is written."""
+    the batch tells postme it was applied: nothing is sent again, the run is written. A
+    lost answer to the tagging is sent again: tags twice over are harmless."""
     demo.server.delete_tab(demo.id, "Analisis Mingguan")  # the write adds a tab and a chart
     demo.server.reset_log()
-    demo.server.inject("batchUpdate", lost=True, skip=1)
+    demo.server.inject("batchUpdate", lost=True, skip=skip)
     result = demo.weekly()
     assert result.written
-    assert demo.server.count("batchUpdate") == 2  # the lock, the write: not sent again
+    assert demo.server.count("batchUpdate") == NORMAL_RUN["batchUpdate"] + sent_again
     assert len(demo.server.charts(demo.id, "Analisis Mingguan")) == 1
-    assert demo.server.developer_metadata(demo.id) == {}
+    assert demo.server.all_developer_metadata(demo.id) == {}  # lock and every tag gone
 
 
 def test_a_lock_taken_over_during_the_run_stops_the_write(demo: Demo) -> None:
@@ -849,3 +857,18 @@ def test_a_lock_taken_over_during_the_run_stops_the_write(demo: Demo) -> None:
     assert demo.dump() == before
     (lock,) = demo.server.developer_metadata(demo.id).values()
     assert "other@host" in lock["metadataValue"]  # the other run's lock is left alone
+
+
+def test_a_server_refusing_a_write_by_tag_makes_postme_look_again(
+    demo: Demo, clean_run: Any
+) -> None:
+    """Google does not say what a write by tag does when the tagged row is gone; a server
+    that refuses the whole request (400) instead of skipping the row gets one more look:
+    the rows are tagged again and written, nothing twice."""
+    demo.server.reset_log()
+    demo.server.inject("batchUpdateByDataFilter", status=400, times=1)
+    result = demo.weekly()
+    assert result.written
+    assert demo.dump() == clean_run[1]
+    assert demo.server.count("batchUpdateByDataFilter") == 2
+    assert demo.server.all_developer_metadata(demo.id) == {}

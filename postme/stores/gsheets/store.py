@@ -509,17 +509,8 @@ class GoogleSheetsStore:
                 self._batch(requests)
                 return
             except SheetError as error:
-                cause = error.__cause__
-                if value is None or not isinstance(cause, APIError):
-                    raise
-                if cause.response.status_code != 400:
-                    raise
-                holder = self._lock_value()
-                if holder is None or holder == value:
-                    raise
-                self._held = None  # not ours any more: nothing to release
-                info = batch.parse_lock(holder) or {}
-                raise LockBusy(_lock_busy_message(self.name, info, self.clock())) from None
+                self._raise_if_lock_lost(error, value)
+                raise
             except AnswerLost as lost:
                 # The batch is atomic and releases the lock: whether the lock is still
                 # this run's says whether it was applied.
@@ -534,6 +525,21 @@ class GoogleSheetsStore:
                     return
                 if attempt == self.max_tries - 1:
                     raise self._lost(lost) from None
+
+    def _raise_if_lock_lost(self, error: SheetError, value: str | None) -> None:
+        """A batch opening with the lock guard was refused: LockBusy when the lock is no
+        longer this run's (it expired and another run took it over)."""
+        cause = error.__cause__
+        if value is None or not isinstance(cause, APIError):
+            return
+        if cause.response.status_code != 400:
+            return
+        holder = self._lock_value()
+        if holder is None or holder == value:
+            return
+        self._held = None  # not ours any more: nothing to release
+        info = batch.parse_lock(holder) or {}
+        raise LockBusy(_lock_busy_message(self.name, info, self.clock())) from None
 
     # -- rows on their keys (postme/stores/gsheets/rowtags.py)
 
@@ -610,6 +616,9 @@ class GoogleSheetsStore:
             for tab, rows in missing.items()
             for row in rows
         ]
+        value = self._held
+        if value is not None:  # the lock guard, as in the last write: values follow this
+            requests = [batch.delete_lock(value), batch.create_lock(value), *requests]
         body = {
             "requests": requests,
             "includeSpreadsheetInResponse": True,
@@ -617,9 +626,13 @@ class GoogleSheetsStore:
             "responseRanges": [quote_tab(t) for t in present],
         }
         self._tagged = True
-        reply = self._batch_reply(body, rowtags.grid_fields(_METADATA_FIELDS))
+        try:
+            reply = self._batch_reply(body, rowtags.grid_fields(_METADATA_FIELDS))
+        except SheetError as error:
+            self._raise_if_lock_lost(error, value)
+            raise
         spreadsheet = reply["updatedSpreadsheet"]
-        self._load_metadata(spreadsheet)
+        self._load_metadata(spreadsheet, only_some=True)
         grids = rowtags.parse_grids(spreadsheet, token)
         fresh: dict[str, Tab | None] = {}
         tags: dict[str, dict[int, int]] = {}
@@ -928,9 +941,12 @@ class GoogleSheetsStore:
         assert self._sheets is not None
         return self._sheets
 
-    def _load_metadata(self, reply: Mapping[str, Any]) -> None:
+    def _load_metadata(self, reply: Mapping[str, Any], *, only_some: bool = False) -> None:
+        """Cache the tabs of a ``Spreadsheet`` answer. ``only_some``: the answer holds
+        just the tabs of its ``responseRanges`` (Google leaves the others out); the
+        other tabs are kept as they were."""
         self._title = str(reply["properties"]["title"])
-        sheets = {}
+        sheets = dict(self._sheets or {}) if only_some else {}
         for sheet in reply.get("sheets") or []:
             props = sheet["properties"]
             grid = props.get("gridProperties") or {}
