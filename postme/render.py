@@ -209,13 +209,6 @@ class Renderer:
                 out.print(f"  [dim]– {escape(reason)}[/dim]")
         for cleaned in result.write_report.shortened if result.write_report else ():
             self.warning(cleaned_cell_message(cleaned))
-        for row in result.write_report.rows_gone if result.write_report else ():
-            self.warning(
-                _(
-                    "{row} was deleted by someone while postme wrote it: its new values were "
-                    "not written. Run postme again to write them."
-                ).format(row=row)
-            )
         if result.collect is not None:
             if result.collect.error:
                 self.warning(_("Instagram: {error}").format(error=result.collect.error))

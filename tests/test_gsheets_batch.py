@@ -110,14 +110,9 @@ def test_every_request_builder_matches_googles_discovery_document(
     assert_request(request_)
 
 
-def test_the_write_by_tag_matches_googles_discovery_document() -> None:
-    body = rowtags.values_by_filter_body({41: {2: "x", 4: None}, 42: {0: 3.5}})
-    assert conforms(body, {"$ref": "BatchUpdateValuesByDataFilterRequest"}) == []
-    first, second = body["data"]
-    assert first["values"] == [[None, None, "x", None, ""]]  # null: skipped; "": cleared
-    assert first["dataFilter"] == {"developerMetadataLookup": {"metadataId": 41}}
-    assert second["values"] == [[3.5]]
-    assert body["valueInputOption"] == "RAW"
+def test_the_row_guards_match_googles_discovery_document() -> None:
+    for request in rowtags.guards({"Temuan": {3: 30}}, {"Temuan": 5}, "0a1b2c3d"):
+        assert_request(request)
 
 
 def test_the_checker_itself_refuses_what_google_would() -> None:

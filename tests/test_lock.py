@@ -154,10 +154,10 @@ def test_two_weekly_runs_on_google_sheets_do_not_interleave(
     assert errors == []
     kinds = [r.kind for r in sheets_server.api_requests()]
     # Run 1: lock, read, tagging of the rows it updates (with the re-read in its answer),
-    # the write by tag, the last write releasing the lock; run 2 (waiting meanwhile):
-    # lock, read and release (nothing left to write).
+    # the guarded write releasing the lock; run 2 (waiting meanwhile): lock, read and
+    # release (nothing left to write).
     assert kinds == [
-        *("batchUpdate", "batchGet", "batchUpdate", "batchUpdateByDataFilter", "batchUpdate"),
+        *("batchUpdate", "batchGet", "batchUpdate", "batchUpdate"),
         *("batchUpdate", "batchGet", "batchUpdate"),
     ]
     assert results[0].report.to_json() == results[1].report.to_json()

@@ -50,21 +50,15 @@ def weekly(settings: Settings, folder: Path, **options: Any) -> Any:
     return run_weekly(settings, DEMO_AS_OF, source=source, now=CLOCK, clock_now=CLOCK, **options)
 
 
-def test_weekly_is_five_requests(sheets_server: SheetsServer, demo_sheet: dict[str, Any]) -> None:
+def test_weekly_is_four_requests(sheets_server: SheetsServer, demo_sheet: dict[str, Any]) -> None:
     sheets_server.reset_log()
     result = weekly(demo_sheet["settings"], demo_sheet["folder"])
     assert result.written
-    # The lock (metadata in its answer), the read, the tagging of the rows it updates
-    # (the re-read in its answer), the write of those rows by tag, and one batch writing
-    # everything else and releasing the lock (docs/performance.md).
+    # The lock (metadata in its answer), the read, the tagging of the rows it updates (the
+    # re-read in its answer), and one guarded batch writing everything and releasing the
+    # lock (docs/performance.md).
     kinds = [r.kind for r in sheets_server.api_requests()]
-    assert kinds == [
-        "batchUpdate",
-        "batchGet",
-        "batchUpdate",
-        "batchUpdateByDataFilter",
-        "batchUpdate",
-    ]
+    assert kinds == ["batchUpdate", "batchGet", "batchUpdate", "batchUpdate"]
     sheets_server.reset_log()
     weekly(demo_sheet["settings"], demo_sheet["folder"])
     # Nothing changed: the lock, the read and the lock's release.

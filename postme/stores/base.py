@@ -213,8 +213,6 @@ class WriteReport:
     rows_appended: int = 0
     charts_added: int = 0
     shortened: list[CellShortened] = field(default_factory=list)
-    # Rows a person deleted while postme was writing them ("'Temuan' row 12"): not written.
-    rows_gone: list[str] = field(default_factory=list)
 
 
 class Store(Protocol):

@@ -1,30 +1,37 @@
 """Rows written on their keys whatever a person does meanwhile: row tags (issue 19).
 
-A row of an existing tab that postme updates is first *tagged*: row-located developer
-metadata (key ``postme.row``, this run's token as value). Google keeps a row's metadata
-with the row when people insert, delete or sort rows, and deletes it with the row. The
-values are then written with ``values:batchUpdateByDataFilter`` naming each tag's
-``metadataId``: Google finds the row where it is *when the write lands*. A row a person
-deleted in the meantime matches nothing and is not written (the summary says so); no
-other row is ever written instead.
+Each existing row of a tab that postme updates is first *tagged*: row-located developer
+metadata (key ``postme.row``, this run's token as value), and so is the tab's last grid
+row (a *sentinel*). Google keeps a row's metadata with the row when people insert,
+delete or move rows, and deletes it with the row. The tags are made in one
+``spreadsheets.batchUpdate`` whose answer carries the touched tabs' grid *after*
+tagging (``responseIncludeGridData``): the keyed intents are resolved against that grid,
+and each row to update must carry one of this run's tags there (a tag placed on a row
+that moved before the tagging landed is not used: the row is tagged again, at most
+:data:`TAG_ROUNDS` times).
 
-Tags are made in one ``spreadsheets.batchUpdate`` whose answer carries the grid of the
-touched tabs *after* tagging (``responseIncludeGridData``): the keyed intents are
-resolved against that grid, and each row to update must carry one of this run's tags
-in it (a tag placed on a row that moved before the tagging landed is simply not used;
-the row it was meant for is tagged again, at most :data:`TAG_ROUNDS` times). The last
-write of the run deletes every ``postme.row`` tag (a crashed run's too).
+The write stays one atomic ``spreadsheets.batchUpdate`` with ``updateCells`` at the rows
+of that grid, opened by a **guard** per tag: delete the tag *at its row as seen*
+(``EXACT_LOCATION``), then create it again with the same ``metadataId`` at that row. If
+a person moved the row since (an insert or delete above it, a sort), the delete matches
+nothing, the tag still exists elsewhere, and Google refuses the second tag with that id:
+**the whole batch is refused, nothing is written**, and the store looks again. A row a
+person deleted takes its tag with it, but the sentinel below it moves up and is caught
+the same way; a deleted last row leaves the sentinel's row outside the grid, which
+Google refuses too. So no ``updateCells`` ever lands on a row that moved. The write's
+last steps delete every ``postme.row`` tag (a crashed run's too).
 
-Limits (written in docs/reliability.md): Google keeps at most 30,000 characters of
-developer metadata per sheet; a tag costs about 18, so at most :data:`TAG_BUDGET` rows
-of one tab are tagged per run; rows beyond (a re-run replacing thousands of findings)
-are written by position in the atomic batch, with the short re-read window that has.
+Limits (docs/reliability.md): Google keeps at most 30,000 characters of developer
+metadata per sheet; a tag costs about 18, so at most :data:`TAG_BUDGET` rows of one tab
+are tagged per run; beyond that (a re-run replacing thousands of findings) only the
+sentinel guards the tab: inserts and deletes are still caught, a sort is not. Google
+documents that metadata moves with inserted and deleted rows; that a sort carries it is
+read from "remains associated ... as they move around" (the local server does so).
 Everything here is pure.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,20 +57,14 @@ _ERRORS = {
 
 
 def create_tag(sheet_id: int, row: int, token: str) -> dict[str, Any]:
-    """Tag the 1-based ``row`` of a sheet for this run (Google assigns the id)."""
+    """Tag the 1-based ``row`` of a sheet for this run (Google assigns the id; the
+    guard names it)."""
     return {
         "createDeveloperMetadata": {
             "developerMetadata": {
                 "metadataKey": TAG_KEY,
                 "metadataValue": token,
-                "location": {
-                    "dimensionRange": {
-                        "sheetId": sheet_id,
-                        "dimension": "ROWS",
-                        "startIndex": row - 1,
-                        "endIndex": row,
-                    }
-                },
+                "location": _row_location(sheet_id, row),
                 "visibility": "DOCUMENT",
             }
         }
@@ -141,47 +142,6 @@ def _value(value: Mapping[str, Any] | None) -> Cell:
     return None
 
 
-@dataclass
-class RowWrites:
-    """The cells of a resolved plan split by how they are written."""
-
-    by_tag: dict[int, dict[int, Cell]] = field(default_factory=dict)  # tag id → column → value
-    tag_rows: dict[int, tuple[str, int]] = field(default_factory=dict)  # tag id → (tab, row)
-    positional: list[RangeWrite] = field(default_factory=list)
-    untagged: dict[str, set[int]] = field(default_factory=dict)  # tab → rows written by position
-
-
-def split_writes(
-    writes: Iterable[RangeWrite],
-    tags: Mapping[str, Mapping[int, int]],
-    over_budget: Iterable[str] = (),
-) -> RowWrites:
-    """Writes into rows that carry a tag go by tag; the others by position: new rows
-    (appends), new tabs, plain ranges of a plan into tabs not re-read (the set-up
-    wizard's), and tabs ``over_budget``. A write into a tagged tab with a row lacking
-    its tag goes by position too, and is named in ``untagged``."""
-    out = RowWrites()
-    positional_tabs = set(over_budget)
-    for write in writes:
-        tab_tags = tags.get(write.tab)
-        if write.append or tab_tags is None or write.tab in positional_tabs:
-            out.positional.append(write)
-            continue
-        rows = range(write.row, write.row + len(write.values))
-        lacking = {row for row in rows if row not in tab_tags}
-        if lacking:
-            out.untagged.setdefault(write.tab, set()).update(lacking)
-            out.positional.append(write)
-            continue
-        for row, values in zip(rows, write.values, strict=True):
-            tag = tab_tags[row]
-            cells = out.by_tag.setdefault(tag, {})
-            out.tag_rows[tag] = (write.tab, row)
-            for column, value in enumerate(values, start=write.column - 1):
-                cells[column] = value
-    return out
-
-
 def rows_to_update(writes: Iterable[RangeWrite], existing: Iterable[str]) -> dict[str, set[int]]:
     """The existing rows of existing tabs that ``writes`` change, by tab."""
     titles = set(existing)
@@ -193,41 +153,44 @@ def rows_to_update(writes: Iterable[RangeWrite], existing: Iterable[str]) -> dic
     return rows
 
 
-def values_by_filter_body(by_tag: Mapping[int, Mapping[int, Cell]]) -> dict[str, Any]:
-    """The body of ``values:batchUpdateByDataFilter``: each tagged row from column A,
-    ``null`` where postme writes nothing (Google skips it) and ``""`` to clear."""
-    data = []
-    for tag, cells in by_tag.items():
-        width = max(cells) + 1
-        row: list[Any] = [None] * width
-        for column, value in cells.items():
-            row[column] = _json_value(value)
-        data.append(
-            {
-                "dataFilter": {"developerMetadataLookup": {"metadataId": tag}},
-                "majorDimension": "ROWS",
-                "values": [row],
-            }
-        )
-    return {"valueInputOption": "RAW", "includeValuesInResponse": False, "data": data}
+def guards(
+    tags: Mapping[str, Mapping[int, int]], sheet_ids: Mapping[str, int], token: str
+) -> list[dict[str, Any]]:
+    """For each tag (tab → 1-based row → metadataId, as the tagging answer showed them):
+    delete it at that row only, then create it again there with the same id. Google
+    refuses the second create, and with it the whole batch, when the tag moved."""
+    requests: list[dict[str, Any]] = []
+    for tab, rows in tags.items():
+        for row, metadata_id in sorted(rows.items()):
+            location = _row_location(sheet_ids[tab], row)
+            requests.append(
+                {
+                    "deleteDeveloperMetadata": {
+                        "dataFilter": {
+                            "developerMetadataLookup": {
+                                "metadataId": metadata_id,
+                                "metadataLocation": location,
+                                "locationMatchingStrategy": "EXACT_LOCATION",
+                            }
+                        }
+                    }
+                }
+            )
+            request = create_tag(sheet_ids[tab], row, token)
+            request["createDeveloperMetadata"]["developerMetadata"]["metadataId"] = metadata_id
+            requests.append(request)
+    return requests
 
 
-def _json_value(value: Cell) -> Any:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return ""
-    return value
-
-
-def matched_tags(reply: Mapping[str, Any]) -> set[int]:
-    """The tag ids a ``values:batchUpdateByDataFilter`` answer says were written."""
-    found: set[int] = set()
-    for response in reply.get("responses") or []:
-        if not response.get("updatedRange"):
-            continue
-        lookup = (response.get("dataFilter") or {}).get("developerMetadataLookup") or {}
-        if "metadataId" in lookup:
-            found.add(int(lookup["metadataId"]))
-    return found
+def _row_location(sheet_id: int, row: int) -> dict[str, Any]:
+    return {
+        "dimensionRange": {
+            "sheetId": sheet_id,
+            "dimension": "ROWS",
+            "startIndex": row - 1,
+            "endIndex": row,
+        }
+    }
 
 
 def over_budget(rows: Mapping[str, Sequence[int] | set[int]]) -> set[str]:

@@ -32,7 +32,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -456,50 +456,47 @@ class GoogleSheetsStore:
 
     def _write(self, plan: WritePlan) -> WriteReport:
         token = secrets.token_hex(4)
-        for attempt in range(2):
-            fresh, tags, resolved, by_position = self._tag_and_reread(plan, token)
+        for attempt in range(rowtags.TAG_ROUNDS):
+            fresh, tags, resolved = self._tag_and_reread(plan, token)
             sheets = self._metadata()
-            rows = rowtags.split_writes(resolved.writes, tags, by_position)
-            # Built (and checked: tabs, Google's size limit) before anything is written.
-            requests, charts = self._write_requests(plan, resolved, fresh, sheets, rows.positional)
-            gone: list[str] = []
-            if not rows.by_tag:
-                break
+            requests, charts = self._write_requests(plan, resolved, fresh, sheets)
+            guards = rowtags.guards(tags, {t: sheets[t].sheet_id for t in tags}, token)
+            if self._tagged:
+                requests.append(rowtags.delete_tags())
+            value = self._held
+            if value is not None:
+                # The lock guard first: delete this run's lock and create it again. If the
+                # lock is no longer this run's (it expired and another run took it over),
+                # the delete matches nothing, Google refuses the create and the whole
+                # batch: nothing is written. Then the row guards; last, the release.
+                requests = [
+                    batch.delete_lock(value),
+                    batch.create_lock(value),
+                    *guards,
+                    *requests,
+                    batch.delete_lock(value),
+                ]
+            else:
+                requests = [*guards, *requests]
             try:
-                gone = self._write_by_tag(rows)
+                self._send_write(requests, value, resolved)
                 break
             except SheetError as error:
-                # A server that refuses a filter matching nothing (a tagged row deleted
-                # meanwhile) instead of skipping it: nothing of it was written; look again.
                 cause = error.__cause__
                 refused = isinstance(cause, APIError) and cause.response.status_code == 400
-                if not refused or attempt == 1:
+                if not guards or not refused:
                     raise
-        value = self._held
-        if self._tagged:
-            requests = [*requests, rowtags.delete_tags()]
-        if value is not None:
-            # A guard first: delete this run's lock and create it again. If the lock is no
-            # longer this run's (it expired and another run took it over), the delete
-            # matches nothing, Google refuses the create and the whole batch: nothing is
-            # written. Last, the release.
-            requests = [
-                batch.delete_lock(value),
-                batch.create_lock(value),
-                *requests,
-                batch.delete_lock(value),
-            ]
-        try:
-            self._send_write(requests, value, resolved)
-        except SheetError as error:
-            if not rows.by_tag:
-                raise
-            raise SheetError(_half_written(error, rows, gone)) from error
+                if attempt == rowtags.TAG_ROUNDS - 1:
+                    raise SheetError(_rows_kept_moving(tags, rowtags.TAG_ROUNDS)) from error
+                # A row guard refused the batch: someone moved rows. Nothing was written.
+                log.info(
+                    _("Rows of {tabs} moved while postme was writing; looking again.").format(
+                        tabs=", ".join(f"'{t}'" for t in sorted(tags))
+                    )
+                )
         self._held = None
         self._tagged = False
-        report = report_of(resolved, charts_added=charts)
-        report.rows_gone = gone
-        return report
+        return report_of(resolved, charts_added=charts)
 
     def _send_write(
         self, requests: list[dict[str, Any]], value: str | None, resolved: ResolvedPlan
@@ -545,11 +542,13 @@ class GoogleSheetsStore:
 
     def _tag_and_reread(
         self, plan: WritePlan, token: str
-    ) -> tuple[dict[str, Tab | None], dict[str, dict[int, int]], ResolvedPlan, set[str]]:
-        """The touched tabs as they are now, each row the plan updates carrying one of
-        this run's tags, and the plan resolved against them. Rows are tagged where the
-        last look saw them; the answer shows where the tags are once placed, and a row
-        to update that ended up without one (it moved meanwhile) is tagged again."""
+    ) -> tuple[dict[str, Tab | None], dict[str, dict[int, int]], ResolvedPlan]:
+        """The touched tabs as they are now, and the plan resolved against them. Each
+        existing row the plan updates carries one of this run's tags, and so does each
+        such tab's last row (the sentinel). Rows are tagged where the last look saw them;
+        the answer shows where the tags are once placed, and a row to update that ended up
+        without one (it moved meanwhile) is tagged again. With no row to update, a plain
+        re-read."""
         sheets = self._metadata()
         present: dict[str, TabRequest] = {}
         for request in tabs_to_reread(plan):
@@ -560,14 +559,16 @@ class GoogleSheetsStore:
         by_position = rowtags.over_budget(wanted)
         fresh: dict[str, Tab | None] = {}
         tags: dict[str, dict[int, int]] = {}
-        for _round in range(rowtags.TAG_ROUNDS + 1):
+        sentinels: set[str] = set()
+        for _round in range(rowtags.TAG_ROUNDS):
             missing = {
-                tab: sorted(rows - set(tags.get(tab, {})))
+                tab: sorted(rows - set(tags.get(tab, {})) if tab not in by_position else ())
                 for tab, rows in wanted.items()
-                if tab not in by_position and rows - set(tags.get(tab, {}))
             }
+            missing = {t: r for t, r in missing.items() if r or t not in sentinels}
             if missing:
                 fresh, tags = self._tag(missing, present, token, _columns_needed(plan, wanted))
+                sentinels |= set(missing)
             elif not fresh and present:
                 grids = self._grids(list(present))
                 fresh = {t: build_tab(t, grids[t], r) for t, r in present.items()}
@@ -575,25 +576,18 @@ class GoogleSheetsStore:
             wanted = rowtags.rows_to_update(resolved.writes, present)
             by_position |= rowtags.over_budget(wanted)
             if all(
-                rows <= set(tags.get(tab, {}))
+                tab in sentinels and (tab in by_position or rows <= set(tags.get(tab, {})))
                 for tab, rows in wanted.items()
-                if tab not in by_position
             ):
                 if by_position:
                     log.info(
                         _(
-                            "More than {n} rows of {tabs} change in one run: they are "
-                            "written by position."
+                            "More than {n} rows of {tabs} change in one run: only inserted "
+                            "and deleted rows are guarded there, not a sort."
                         ).format(n=rowtags.TAG_BUDGET, tabs=", ".join(sorted(by_position)))
                     )
-                return fresh, tags, resolved, by_position
-        raise SheetError(
-            _(
-                "Rows of {tabs} kept moving while postme tried to find them ({n} tries): "
-                "someone is sorting or inserting rows right now. Nothing was written; run "
-                "postme again in a minute."
-            ).format(tabs=", ".join(f"'{t}'" for t in sorted(wanted)), n=rowtags.TAG_ROUNDS + 1)
-        )
+                return fresh, {t: tags.get(t, {}) for t in wanted}, resolved
+        raise SheetError(_rows_kept_moving(wanted, rowtags.TAG_ROUNDS))
 
     def _tag(
         self,
@@ -602,35 +596,44 @@ class GoogleSheetsStore:
         token: str,
         columns: Mapping[str, int],
     ) -> tuple[dict[str, Tab | None], dict[str, dict[int, int]]]:
-        """One batchUpdate tagging ``missing`` rows (and giving tabs the columns the
-        write needs), answered with the touched tabs' grid as it is once applied."""
-        sheets = self._metadata()
-        growth = [
-            batch.append_dimension(sheets[t].sheet_id, "COLUMNS", need - sheets[t].columns)
-            for t, need in columns.items()
-            if t in sheets and need > sheets[t].columns
-        ]
-        self._check_size(sheets, growth, [], sheets)
-        requests = growth + [
-            rowtags.create_tag(sheets[tab].sheet_id, row, token)
-            for tab, rows in missing.items()
-            for row in rows
-        ]
+        """One batchUpdate tagging ``missing`` rows and each such tab's last grid row
+        (and giving tabs the columns the write needs), answered with the touched tabs'
+        grid as it is once applied."""
         value = self._held
-        if value is not None:  # the lock guard, as in the last write: values follow this
-            requests = [batch.delete_lock(value), batch.create_lock(value), *requests]
-        body = {
-            "requests": requests,
-            "includeSpreadsheetInResponse": True,
-            "responseIncludeGridData": True,
-            "responseRanges": [quote_tab(t) for t in present],
-        }
-        self._tagged = True
-        try:
-            reply = self._batch_reply(body, rowtags.grid_fields(_METADATA_FIELDS))
-        except SheetError as error:
-            self._raise_if_lock_lost(error, value)
-            raise
+        for attempt in range(2):
+            sheets = self._metadata()
+            growth = [
+                batch.append_dimension(sheets[t].sheet_id, "COLUMNS", need - sheets[t].columns)
+                for t, need in columns.items()
+                if t in sheets and need > sheets[t].columns
+            ]
+            self._check_size(sheets, growth, [], sheets)
+            requests = growth + [
+                rowtags.create_tag(sheets[tab].sheet_id, row, token)
+                for tab, rows in missing.items()
+                for row in sorted({*rows, sheets[tab].rows})  # the sentinel: the last row
+                if row <= sheets[tab].rows
+            ]
+            if value is not None:  # the lock guard, as in the write
+                requests = [batch.delete_lock(value), batch.create_lock(value), *requests]
+            body = {
+                "requests": requests,
+                "includeSpreadsheetInResponse": True,
+                "responseIncludeGridData": True,
+                "responseRanges": [quote_tab(t) for t in present],
+            }
+            self._tagged = True
+            try:
+                reply = self._batch_reply(body, rowtags.grid_fields(_METADATA_FIELDS))
+                break
+            except SheetError as error:
+                self._raise_if_lock_lost(error, value)
+                cause = error.__cause__
+                if attempt or not isinstance(cause, APIError) or cause.response.status_code != 400:
+                    raise
+                # A person deleted rows since the grid's size was read: a tag fell outside
+                # it and Google refused them all. Read the sizes again, tag again.
+                self._sheets = None
         spreadsheet = reply["updatedSpreadsheet"]
         self._load_metadata(spreadsheet, only_some=True)
         grids = rowtags.parse_grids(spreadsheet, token)
@@ -668,42 +671,15 @@ class GoogleSheetsStore:
         assert lost is not None
         raise self._lost(lost)
 
-    def _write_by_tag(self, rows: rowtags.RowWrites) -> list[str]:
-        """The values of tagged rows, wherever those rows are now. Idempotent, so a lost
-        answer is sent again. Returns the rows a person deleted meanwhile (not written)."""
-        client = self._http()
-        url = f"{SPREADSHEETS_API_V4_BASE_URL}/{self.key}/values:batchUpdateByDataFilter"
-        body = rowtags.values_by_filter_body(rows.by_tag)
-        lost: AnswerLost | None = None
-        for _attempt in range(self.max_tries):
-            try:
-                with self._errors.google():
-                    response = client.request("post", url, json=body)
-                    try:
-                        reply = response.json()
-                    except ValueError as error:
-                        raise AnswerLost("values:batchUpdateByDataFilter", error) from error
-                break
-            except AnswerLost as error:
-                lost = error
-        else:
-            assert lost is not None
-            raise self._lost(lost)
-        matched = rowtags.matched_tags(reply)
-        gone = [rows.tag_rows[t] for t in rows.by_tag if t not in matched]
-        return [_("'{tab}' row {row}").format(tab=tab, row=row) for tab, row in sorted(gone)]
-
     def _write_requests(  # noqa: C901  # the batch in its documented order, one step each
         self,
         plan: WritePlan,
         resolved: ResolvedPlan,
         fresh: Mapping[str, Tab | None],
         sheets: Mapping[str, _SheetInfo],
-        positional: Sequence[RangeWrite],
     ) -> tuple[list[dict[str, Any]], int]:
-        """The atomic batch: grid room, new tabs, the ``positional`` writes (new rows
-        appended, cells of new tabs), charts and colour scales. ``resolved`` gives the
-        headers each tab has once written."""
+        """The atomic batch after the guards: grid room, new tabs, ``updateCells`` at the
+        rows as re-read, ``appendCells`` for new rows, charts and colour scales."""
         titles = list(sheets)
         new_tabs = {t.title: t for t in resolved.new_tabs}
         # The headers of each tab once written (new headers land in the header row).
@@ -716,16 +692,12 @@ class GoogleSheetsStore:
                 headers[title] = list(tab.headers)
                 header_rows[title] = tab.header_row or 1
         writes: list[RangeWrite] = []
-        sent_here = {id(w) for w in positional}
-        for original in resolved.writes:
-            title = find_title(titles, original.tab) or original.tab
+        for write in resolved.writes:
+            title = find_title(titles, write.tab) or write.tab
             if title not in sheets and title not in new_tabs:
-                raise TabMissing(self._tab_missing(original.tab))
-            write = RangeWrite(
-                title, original.row, original.column, original.values, original.append
-            )
-            if id(original) in sent_here:
-                writes.append(write)
+                raise TabMissing(self._tab_missing(write.tab))
+            write = RangeWrite(title, write.row, write.column, write.values, write.append)
+            writes.append(write)
             if not write.append and write.row == header_rows.get(title):
                 names = headers.setdefault(title, [])
                 for offset, value in enumerate(write.values[0]):
@@ -1107,18 +1079,12 @@ def _columns_needed(plan: WritePlan, rows: Mapping[str, set[int]]) -> dict[str, 
     return need
 
 
-def _half_written(error: SheetError, rows: rowtags.RowWrites, gone: Sequence[str]) -> str:
-    """The message when the second write failed after the rows by tag were written."""
-    tabs = sorted({tab for tab, _row in rows.tag_rows.values()})
+def _rows_kept_moving(tabs: Iterable[str], tries: int) -> str:
     return _(
-        "{error} Already written before this failed: the new values of {n} existing rows "
-        "in {tabs}, each on its own row. Not written: new rows, new tabs and charts. Run "
-        "postme again: it finishes the rest and changes nothing twice."
-    ).format(
-        error=str(error).replace(_("nothing was written"), _("the rest was not written")),
-        n=len(rows.by_tag) - len(gone),
-        tabs=", ".join(f"'{t}'" for t in tabs),
-    )
+        "Rows of {tabs} kept moving while postme tried to write them ({n} tries): someone "
+        "is sorting, inserting or deleting rows right now. Nothing was written; run "
+        "postme again in a minute."
+    ).format(tabs=", ".join(f"'{t}'" for t in sorted(tabs)), n=tries)
 
 
 def _new_sheet_id(used: set[int]) -> int:
