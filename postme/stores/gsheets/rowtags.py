@@ -142,6 +142,21 @@ def _value(value: Mapping[str, Any] | None) -> Cell:
     return None
 
 
+def created_tags(replies: Iterable[Mapping[str, Any]]) -> list[tuple[int, int, int]]:
+    """(sheetId, 1-based row, metadataId) of each row tag a batch's replies say it made,
+    where it is once the batch applied."""
+    out = []
+    for reply in replies:
+        created = (reply or {}).get("createDeveloperMetadata", {}).get("developerMetadata")
+        if not created or created.get("metadataKey") != TAG_KEY:
+            continue
+        where = created.get("location", {}).get("dimensionRange") or {}
+        if where.get("dimension") == "ROWS":
+            row = int(where.get("startIndex", 0)) + 1
+            out.append((int(where.get("sheetId", 0)), row, int(created["metadataId"])))
+    return out
+
+
 def rows_to_update(writes: Iterable[RangeWrite], existing: Iterable[str]) -> dict[str, set[int]]:
     """The existing rows of existing tabs that ``writes`` change, by tab."""
     titles = set(existing)

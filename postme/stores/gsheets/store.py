@@ -1,27 +1,27 @@
 """The Google Sheets store: gspread's HTTP client + google-auth, kept behind this package.
 
-A weekly run costs four or five requests (docs/performance.md):
+A weekly run costs four requests (docs/performance.md):
 
 1. ``spreadsheets.batchUpdate`` creating the lock (developer metadata with a fixed
    ``metadataId``) with ``includeSpreadsheetInResponse``: lock and metadata in one;
 2. ``values:batchGet`` of every tab the run reads;
 3. ``spreadsheets.batchUpdate`` *tagging* each existing row the write updates (row
-   developer metadata, which moves with its row), answered with the touched tabs' grid
-   once tagged: the keyed intents are resolved against it
+   developer metadata, which moves with its row) and each such tab's last row, answered
+   with the touched tabs' grid once tagged: the keyed intents are resolved against it
    (:func:`postme.stores.upsert.resolve_plan`), whatever people did since request 2.
    With no row to update it is a plain ``values:batchGet`` re-read;
-4. ``values:batchUpdateByDataFilter``: the updated rows' values by tag, so they land on
-   their rows wherever a person's insert, delete or sort moved them meanwhile (only when
-   there are rows to update; :mod:`postme.stores.gsheets.rowtags`);
-5. one atomic ``spreadsheets.batchUpdate``: tabs and grid room, ``appendCells`` for new
-   rows (placed by Google after the last row when the batch lands), charts, colour
-   scales, the tags' deletion and the lock's release.
+4. one atomic ``spreadsheets.batchUpdate`` opened by *guards* (each tag deleted at its
+   row as seen and created again there with its id: Google refuses the whole batch when
+   a row moved; :mod:`postme.stores.gsheets.rowtags`), then tabs and grid room,
+   ``updateCells`` for rows found by key, ``appendCells`` for new rows (placed by Google
+   after the last row when the batch lands), charts, colour scales, the tags' deletion
+   and the lock's release. Refused by a guard: nothing was written, back to step 3.
 
-Values are written typed (``userEnteredValue``) or ``RAW``: text from outside never
-becomes a formula. The lock's release riding in the last write is also how a lost answer
-is settled: if the lock is gone, the batch was applied (it is atomic); if it is still
-this run's, nothing was, and the batch is sent once more. Requests 3 and 4 are safe to
-send twice (tags, and values written by tag).
+Values are written as typed ``userEnteredValue`` (never parsed: text from outside never
+becomes a formula). The lock's release riding in the write is also how a lost answer is
+settled: if the lock is gone, the batch was applied (it is atomic); if it is still this
+run's, nothing was, and the batch is sent once more. A lost answer to step 3 is sent
+again: tags twice over are harmless.
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ NEW_TAB_COLUMNS = 26
 GROW_ROWS_MAX = 100_000  # the most rows one growth adds
 LOCK_POLL_SECONDS = 5.0
 WRITE_LOCK_TTL = 600.0  # a write outside shared_lock takes the lock for this long
+REREAD_MARGIN = 200  # rows below the last one read that the re-read also covers
 _METADATA_FIELDS = (
     "spreadsheetId,properties.title,developerMetadata,"
     "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
@@ -620,7 +621,7 @@ class GoogleSheetsStore:
                 "requests": requests,
                 "includeSpreadsheetInResponse": True,
                 "responseIncludeGridData": True,
-                "responseRanges": [quote_tab(t) for t in present],
+                "responseRanges": [self._reread_range(t, sheets) for t in present],
             }
             self._tagged = True
             try:
@@ -637,6 +638,13 @@ class GoogleSheetsStore:
         spreadsheet = reply["updatedSpreadsheet"]
         self._load_metadata(spreadsheet, only_some=True)
         grids = rowtags.parse_grids(spreadsheet, token)
+        # Tags below the rows re-read (the sentinels): where the batch's replies put them.
+        titles = {info.sheet_id: title for title, info in (self._sheets or {}).items()}
+        for tag in rowtags.created_tags(reply.get("replies") or []):
+            sheet_id, row, metadata_id = tag
+            title = titles.get(sheet_id)
+            if title in grids:
+                grids[title].tags.setdefault(row, metadata_id)
         fresh: dict[str, Tab | None] = {}
         tags: dict[str, dict[int, int]] = {}
         for title, request in present.items():
@@ -646,6 +654,15 @@ class GoogleSheetsStore:
             fresh[title] = build_tab(title, grid.rows, request)
             tags[title] = grid.tags
         return fresh, tags
+
+    def _reread_range(self, title: str, sheets: Mapping[str, _SheetInfo]) -> str:
+        """The rows of a tab worth re-reading: those seen when reading, and room for rows
+        people appended since (the rest of the grid is empty rows)."""
+        seen = self._read_tabs.get(title)
+        if seen is None:
+            return quote_tab(title)
+        last = min(max(seen.last_row, seen.header_row or 1) + REREAD_MARGIN, sheets[title].rows)
+        return f"{quote_tab(title)}!1:{last}"
 
     def _batch_reply(self, body: dict[str, Any], fields: str) -> dict[str, Any]:
         """A batchUpdate whose answer is needed. It only tags rows and grows the grid,
