@@ -64,6 +64,9 @@ class SheetSettings(_Section):
     endpoint: str | None = None  # replaces https://sheets.googleapis.com (tests only)
     timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     max_tries: int = Field(default=4, ge=1, le=10)
+    # Google only: how long a run waits for another run's lock before it stops (a cron
+    # job started while the officer runs postme by hand can wait instead of failing).
+    lock_wait_seconds: float = Field(default=0.0, ge=0, le=3600)
 
     @model_validator(mode="after")
     def _target_present(self) -> SheetSettings:

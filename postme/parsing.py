@@ -806,8 +806,10 @@ def normalize_label(text: Cell) -> str:
 
 
 def fold_text(text: str) -> str:
-    """Casefold, strip accents and collapse whitespace, keeping punctuation."""
-    return " ".join(_strip_accents(text.casefold()).split())
+    """Casefold, strip accents and collapse whitespace, keeping punctuation. Folded
+    again after the accents go: the compatibility letters of "𝐍𝐢𝐜𝐞 𝐭𝐨 𝐊𝐧𝐨𝐰" (bold
+    text pasted from Instagram) only become plain capitals there."""
+    return " ".join(_strip_accents(text.casefold()).casefold().split())
 
 
 @lru_cache(maxsize=4096)

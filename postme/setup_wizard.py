@@ -1521,6 +1521,9 @@ ${sheet_block}
 timeout_seconds = 30
 # How many times one request is tried when Google answers 429/5xx or the network fails.
 max_tries = 4
+# Google only: seconds a run waits when another postme run holds the spreadsheet's
+# lock (0: stop at once and say who holds it).
+lock_wait_seconds = 0
 
 [tabs]
 # Names of the tabs, exactly as in your spreadsheet. calendar may be one tab, a list, or a

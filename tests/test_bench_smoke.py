@@ -19,9 +19,10 @@ import run_all  # noqa: E402
 def test_weekly_is_four_sheets_requests_whatever_the_size() -> None:
     results = bench_sheets.run([100, 1000], [], None, 1)
     for row in results["requests"]:
-        # The lock (with the metadata), the read, the re-read right before writing and one
-        # atomic write releasing the lock; the first run's new tabs and chart ride in it.
-        assert row["next_run"] == {"batchUpdate": 2, "batchGet": 2}
+        # The lock (with the metadata), the read, the tagging of the rows it updates (the
+        # re-read in its answer) and one guarded atomic write releasing the lock; the first
+        # run's new tabs and chart ride in it.
+        assert row["next_run"] == {"batchUpdate": 3, "batchGet": 1}
         assert row["first_run"] == {"batchUpdate": 2, "batchGet": 1}  # no tool tab to re-read
         # The naive script: a metadata fetch and a read per tab, an update per row.
         assert row["naive_total"] >= 6 + row["rows_written"]

@@ -12,7 +12,7 @@ import googleapiclient
 import pytest
 
 from postme.stores.base import ChartSpec, ColorScaleSpec
-from postme.stores.gsheets import batch
+from postme.stores.gsheets import batch, rowtags
 
 DISCOVERY = json.loads(
     (
@@ -86,6 +86,8 @@ WEEKLY = ChartSpec("Analisis Mingguan", "Pengikut", "Minggu", ("Pengikut Akhir",
         batch.create_lock(batch.lock_value("a@b (pid 1)", "t0k", 1.0, 2.0)),
         batch.delete_lock(),
         batch.delete_lock("value"),
+        rowtags.create_tag(123, 7, "0a1b2c3d"),
+        rowtags.delete_tags(),
     ],
     ids=[
         "addSheet",
@@ -98,12 +100,19 @@ WEEKLY = ChartSpec("Analisis Mingguan", "Pengikut", "Minggu", ("Pengikut Akhir",
         "createDeveloperMetadata",
         "deleteDeveloperMetadata",
         "deleteDeveloperMetadata-own",
+        "createDeveloperMetadata-row-tag",
+        "deleteDeveloperMetadata-row-tags",
     ],
 )
 def test_every_request_builder_matches_googles_discovery_document(
     request_: dict[str, Any],
 ) -> None:
     assert_request(request_)
+
+
+def test_the_row_guards_match_googles_discovery_document() -> None:
+    for request in rowtags.guards({"Temuan": {3: 30}}, {"Temuan": 5}, "0a1b2c3d"):
+        assert_request(request)
 
 
 def test_the_checker_itself_refuses_what_google_would() -> None:

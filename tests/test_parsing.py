@@ -641,3 +641,9 @@ def test_arbitrary_values_give_a_result_or_a_parse_problem(value: object) -> Non
         assert all(name.startswith("@") for name in extract_mentions(value))
     if isinstance(value, float) and math.isfinite(value) and 1 <= value < 2958466:
         assert parse_date(value) == serial_to_date(value)
+
+
+def test_bold_text_pasted_from_instagram_folds_to_plain_words() -> None:
+    # Found by hypothesis: "𝐴" folded to "A" and only to "a" the second time.
+    assert fold_text("𝐍𝐢𝐜𝐞 𝐭𝐨 𝐊𝐧𝐨𝐰") == "nice to know"
+    assert fold_text("𝐴") == fold_text(fold_text("𝐴")) == "a"

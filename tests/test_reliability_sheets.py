@@ -34,6 +34,10 @@ CALENDAR = "Kalender Konten"
 HUMAN_TABS = (CALENDAR, "Metrik Akun", "Metrik Postingan")
 TOOL_TABS = ("Analisis Mingguan", "Analisis Program", "Temuan")
 AS_OF = DEMO_AS_OF.isoformat()
+# The requests of a weekly run on a fresh copy of the demo: the lock, the tagging of the
+# rows it updates (answered with the re-read) and the guarded write are batchUpdates; the
+# read is the one batchGet.
+NORMAL_RUN = {"batchUpdate": 3, "batchGet": 1}
 runner = CliRunner()
 
 
@@ -112,10 +116,9 @@ def test_transient_faults_are_retried_and_the_run_succeeds(
     result = demo.weekly()
     assert result.written
     assert demo.dump() == clean_run[1]
-    # Two failed tries and the one that worked, plus the other request of that kind (the
-    # lock and the write are both batchUpdates; the read and the re-read both batchGets).
-    assert demo.server.count(kind) == 4
-    assert demo.server.developer_metadata(demo.id) == {}  # the lock was released
+    # Two failed tries, plus the requests of that kind of a run with no fault.
+    assert demo.server.count(kind) == 2 + NORMAL_RUN[kind]
+    assert demo.server.all_developer_metadata(demo.id) == {}  # the lock and tags are gone
 
 
 # ---------------------------------------------------------------- 1. faults that do not clear
@@ -556,20 +559,35 @@ def _person_edit(demo: Demo, tab: str, edit: str) -> Any:
     return run
 
 
+@pytest.mark.parametrize("moment", ["after-read", "after-tagging"])
 @pytest.mark.parametrize("edit", ["insert", "delete", "sort", "append", "set"])
 @pytest.mark.parametrize("tab", ["Analisis Mingguan", "Temuan", "Metrik Postingan"])
 def test_a_person_editing_between_the_read_and_the_write_loses_nothing(
-    demo: Demo, clean_run: Any, tab: str, edit: str
+    demo: Demo, clean_run: Any, tab: str, edit: str, moment: str
 ) -> None:
     """Issue 19: postme wrote to the row numbers it saw when it read; a person's insert,
     delete, sort, append or typed cell in that window was overwritten (and postme's rows
-    landed on other keys) while it printed "Written". Now the write finds its rows by key
-    in the tab as it is when the write lands, and new rows go after the last row."""
+    landed on other keys) while it printed "Written". Now the rows postme updates are
+    tagged (developer metadata moves with its row) and written by tag, wherever the rows
+    are when the write lands, and new rows go after the last row. The edit comes right
+    after the first read, or in the last window: after the rows were tagged, before the
+    values are written."""
     demo.weekly(source=None)  # week 47 is there; the next run updates it with Instagram
     start = demo.dump()
-    demo.server.after("batchGet", _person_edit(demo, tab, edit))  # right after the read
+    edit_now = _person_edit(demo, tab, edit)
+    if moment == "after-read":
+        demo.server.after("batchGet", edit_now)
+    else:  # the second batchUpdate (the first takes the lock) tags the rows to update
+        demo.server.after("batchUpdate", edit_now, skip=1)
+    demo.server.reset_log()
     result = demo.weekly()
     assert result.written
+    # The lock, the tagging and the write. An edit after the tagging that moved rows postme
+    # updates made Google refuse the guarded write (nothing written); postme tagged and
+    # wrote again. (Metrik Postingan: this week's figures are new rows, none updated.)
+    moved = moment == "after-tagging" and edit in ("insert", "delete", "sort")
+    if moved and tab != "Metrik Postingan":  # lock, tagging, refused write, tagging, write
+        assert demo.server.count("batchUpdate") >= 5
     after = demo.dump()
     clean = clean_run[1]
     # What the person did is there, cell for cell.
@@ -598,12 +616,75 @@ def test_a_person_editing_between_the_read_and_the_write_loses_nothing(
     for code, row in clean_posts.items():
         if code in posts:  # figures by shortcode; the notes column is people's
             assert posts[code][:11] == row[:11], code
+    assert demo.server.all_developer_metadata(demo.id) == {}  # no tag is left behind
     # A re-run afterwards succeeds, and then nothing changes. (Not the first re-run: after
     # a person deleted a post row, the history's best-time table is rightly recomputed.)
     assert demo.weekly().exit_code == result.exit_code
     settled = demo.dump()
     demo.weekly()
     assert demo.dump() == settled
+
+
+def test_a_row_deleted_while_postme_writes_it_makes_the_write_refuse_itself(
+    demo: Demo, clean_run: Any
+) -> None:
+    """Issue 19: the last window. A person deletes the very row postme is about to update
+    (after postme tagged it, before the write lands). The row's tag goes with it, but the
+    tab's last row (the sentinel) moves up: its guard makes Google refuse the whole write,
+    nothing lands on the row that took the deleted one's place, and postme looks again:
+    the week's row is written anew, after the last row."""
+    demo.weekly(source=None)
+    week = "2026-W47"
+    tab = "Analisis Mingguan"
+
+    def delete_this_weeks_row() -> None:
+        rows = demo.server.values(demo.id, tab)
+        number = next(i for i, r in enumerate(rows, start=1) if r and r[0] == week)
+        demo.server.delete_rows(demo.id, tab, number)
+
+    demo.server.after("batchUpdate", delete_this_weeks_row, skip=1)
+    before = demo.dump()
+    demo.server.reset_log()
+    result = demo.weekly()
+    assert result.written
+    # The lock, the tagging, the refused write, then (the grid is a row shorter: the sizes
+    # are read again) the tagging and the write.
+    assert demo.server.count("batchUpdate") >= 5
+    after = demo.dump()
+    # The other weeks' rows are untouched: nothing was written in the deleted row's place.
+    assert _others(after[tab], week) == _others(before[tab], week)
+    assert after[CALENDAR] == before[CALENDAR]
+    clean = _rows_by_key(clean_run[1][tab], 1)
+    assert _rows_by_key(after[tab], 1)[(week,)] == clean[(week,)]
+    assert demo.server.all_developer_metadata(demo.id) == {}  # tags and lock gone
+
+
+def test_rows_that_keep_moving_stop_the_run_with_nothing_written(demo: Demo) -> None:
+    """Someone inserting rows again and again while postme writes: after three looks
+    postme stops, says so, and has written nothing."""
+    demo.weekly(source=None)
+    before = demo.dump()
+    tab = "Analisis Mingguan"
+    inserted: list[int] = []
+
+    def insert_and_again() -> None:  # after every batchUpdate that Google applied
+        demo.server.insert_rows(demo.id, tab, 2, [[f"{PERSON}: sisip {len(inserted)}"]])
+        inserted.append(1)
+        if len(inserted) < 10:
+            demo.server.after("batchUpdate", insert_and_again)
+
+    demo.server.after("batchUpdate", insert_and_again, skip=1)  # from the first tagging on
+    with pytest.raises(SheetError, match="kept moving") as caught:
+        demo.weekly()
+    assert "Nothing was written" in str(caught.value)
+    after = demo.dump()
+    person_rows = [r for r in after[tab] if r and str(r[0]).startswith(PERSON)]
+    assert len(person_rows) == len(inserted) >= 3  # one after each tagging
+    assert {t: v for t, v in after.items() if t != tab} == {
+        t: v for t, v in before.items() if t != tab
+    }
+    assert [r for r in after[tab] if r not in person_rows] == before[tab]
+    assert demo.server.all_developer_metadata(demo.id) == {}
 
 
 def test_two_runs_from_two_configs_one_by_key_one_by_url_do_not_interleave(
@@ -769,18 +850,22 @@ def test_an_answer_trickling_in_times_out(demo: Demo) -> None:
     assert demo.dump() == before
 
 
-def test_a_lost_answer_to_an_applied_write_is_not_sent_again(demo: Demo, clean_run: Any) -> None:
+@pytest.mark.parametrize(("lost", "skip", "sent_again"), [("write", 2, 0), ("tagging", 1, 1)])
+def test_a_lost_answer_to_an_applied_write_is_not_sent_again(
+    demo: Demo, clean_run: Any, lost: str, skip: int, sent_again: int
+) -> None:
     """Issue 19: the write was applied, its answer lost; postme retried it (a chart could
     be added twice) and then said nothing was written. Now the lock's release riding in
-    the batch tells postme it was applied: nothing is sent again, the run is written."""
+    the batch tells postme it was applied: nothing is sent again, the run is written. A
+    lost answer to the tagging is sent again: tags twice over are harmless."""
     demo.server.delete_tab(demo.id, "Analisis Mingguan")  # the write adds a tab and a chart
     demo.server.reset_log()
-    demo.server.inject("batchUpdate", lost=True, skip=1)
+    demo.server.inject("batchUpdate", lost=True, skip=skip)
     result = demo.weekly()
     assert result.written
-    assert demo.server.count("batchUpdate") == 2  # the lock, the write: not sent again
+    assert demo.server.count("batchUpdate") == NORMAL_RUN["batchUpdate"] + sent_again
     assert len(demo.server.charts(demo.id, "Analisis Mingguan")) == 1
-    assert demo.server.developer_metadata(demo.id) == {}
+    assert demo.server.all_developer_metadata(demo.id) == {}  # lock and every tag gone
 
 
 def test_a_lock_taken_over_during_the_run_stops_the_write(demo: Demo) -> None:

@@ -738,17 +738,10 @@ def test_anything_postme_does_not_use_fails_loudly(
     server: SheetsServer, client: gspread.Client
 ) -> None:
     sid = server.create_spreadsheet({"Tab": [["a"]]})
-    answer = requests.post(
-        f"{server.url}/v4/spreadsheets/{sid}/values:batchUpdateByDataFilter", timeout=5
-    )
+    answer = requests.post(f"{server.url}/v4/spreadsheets/{sid}/sheets/0:copyTo", timeout=5)
     assert answer.status_code == 501 and "not implemented" in answer.text
-    with pytest.raises(gspread.exceptions.APIError, match="only on the spreadsheet"):
-        meta = {
-            "location": {"dimensionRange": {"sheetId": 0}},
-            "metadataKey": "k",
-            "visibility": "DOCUMENT",
-        }
-        _batch(client, sid, {"createDeveloperMetadata": {"developerMetadata": meta}})
+    with pytest.raises(gspread.exceptions.APIError, match="mergeCells is not implemented"):
+        _batch(client, sid, {"mergeCells": {"range": {"sheetId": 0}, "mergeType": "MERGE_ALL"}})
 
 
 def test_a_lost_answer_is_applied_and_a_trickled_one_arrives_slowly(

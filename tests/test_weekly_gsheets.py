@@ -54,10 +54,11 @@ def test_weekly_is_four_requests(sheets_server: SheetsServer, demo_sheet: dict[s
     sheets_server.reset_log()
     result = weekly(demo_sheet["settings"], demo_sheet["folder"])
     assert result.written
-    # The lock (metadata in its answer), the read, the re-read right before writing, and
-    # one batch writing everything and releasing the lock (docs/performance.md).
+    # The lock (metadata in its answer), the read, the tagging of the rows it updates (the
+    # re-read in its answer), and one guarded batch writing everything and releasing the
+    # lock (docs/performance.md).
     kinds = [r.kind for r in sheets_server.api_requests()]
-    assert kinds == ["batchUpdate", "batchGet", "batchGet", "batchUpdate"]
+    assert kinds == ["batchUpdate", "batchGet", "batchUpdate", "batchUpdate"]
     sheets_server.reset_log()
     weekly(demo_sheet["settings"], demo_sheet["folder"])
     # Nothing changed: the lock, the read and the lock's release.

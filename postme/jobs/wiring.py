@@ -38,6 +38,7 @@ def open_store(settings: Settings) -> Store:
         endpoint=sheet.endpoint or os.environ.get(ENV_ENDPOINT) or None,
         timeout=sheet.timeout_seconds,
         max_tries=sheet.max_tries,
+        lock_wait=sheet.lock_wait_seconds,
     )
 
 

@@ -2,13 +2,22 @@
 
 * :mod:`.grid` — the in-memory model (tabs, cells, A1 ranges) and Google's limits;
 * :mod:`.values` — ``values:batchGet``, ``values/{range}``, ``values:batchUpdate``;
-* :mod:`.batch` — ``spreadsheets.batchUpdate`` (atomic), developer metadata;
+* :mod:`.batch` — ``spreadsheets.batchUpdate`` (atomic);
+* :mod:`.metadata` — developer metadata on the spreadsheet, sheets, rows and columns, the
+  DataFilter and its lookups;
+* :mod:`.dimensions` — rows and columns inserted, deleted, moved, sorted (cells and
+  metadata move together);
+* :mod:`.griddata` — the Spreadsheet resource with ``ranges`` and grid data;
+* :mod:`.filters` — the ``*ByDataFilter`` routes and ``developerMetadata:search``;
+* :mod:`.discovery` — bodies, query parameters and ``fields`` masks checked against
+  Google's discovery document, as Google checks them;
 * :mod:`.auth` — the OAuth 2 token endpoint and the key files it accepts;
 * :mod:`.faults` — injected faults, the request log and a person's edits between requests;
 * :mod:`.server` — routing, the HTTP handler and the test helpers.
 
-Only the API surface postme uses is served; anything else is answered with a loud
-``501 UNIMPLEMENTED`` naming the method, so a new call is noticed, never faked.
+Only the API surface postme uses is served; anything else Google defines is answered with
+a loud ``501 UNIMPLEMENTED`` naming the method, so a new call is noticed, never faked (a
+name Google does not define gets Google's 400).
 Usage::
 
     with start_server() as server:

@@ -24,6 +24,11 @@ KINDS = (
     "append",
     "clear",
     "metadataGet",
+    "metadataSearch",
+    "getByDataFilter",
+    "batchGetByDataFilter",
+    "batchUpdateByDataFilter",
+    "batchClearByDataFilter",
 )
 API_KINDS = KINDS[1:]
 SHEETS_HOST = "https://sheets.googleapis.com"
@@ -306,7 +311,8 @@ class Spreadsheet:
     shared_with: set[str] | None = None  # None: every account the server knows
     locale: str = "en_US"
     time_zone: str = "Asia/Jakarta"
-    # Spreadsheet-level developer metadata, by metadataId.
+    # Developer metadata at every location (spreadsheet, sheet, row, column), by metadataId
+    # (the model is in metadata.py).
     developer_metadata: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def sheet(self, title: str) -> Sheet | None:
@@ -338,7 +344,11 @@ class Spreadsheet:
                 entry["charts"] = copy.deepcopy(sheet.charts)
             if sheet.formats:
                 entry["conditionalFormats"] = copy.deepcopy(sheet.formats)
+            on_sheet = self._located("SHEET", sheet.sheet_id)
+            if on_sheet:
+                entry["developerMetadata"] = on_sheet
             sheets.append(entry)
+        on_book = self._located("SPREADSHEET")
         return {
             "spreadsheetId": self.spreadsheet_id,
             "properties": {
@@ -349,17 +359,17 @@ class Spreadsheet:
                 "defaultFormat": {},
             },
             "sheets": sheets,
-            **(
-                {
-                    "developerMetadata": [
-                        copy.deepcopy(m) for _, m in sorted(self.developer_metadata.items())
-                    ]
-                }
-                if self.developer_metadata
-                else {}
-            ),
+            **({"developerMetadata": on_book} if on_book else {}),
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit",
         }
+
+    def _located(self, kind: str, sheet_id: int | None = None) -> list[dict[str, Any]]:
+        """Copies of the metadata on the spreadsheet (or on sheet ``sheet_id``), by id."""
+        return [
+            copy.deepcopy(m)
+            for _, m in sorted(self.developer_metadata.items())
+            if m["location"]["locationType"] == kind and m["location"].get("sheetId") == sheet_id
+        ]
 
     def locate(self, text: str, *, writing: bool = False) -> tuple[Sheet, Box]:
         """Resolve an A1 range (closed at the grid's edge)."""

@@ -17,9 +17,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
 
+from . import dimensions, metadata
 from .auth import TokenEndpoint
 from .batch import BatchRequests
+from .discovery import Mask, apply_mask, check_body, check_query, field_mask
 from .faults import Fault, FaultsAndLog, LoggedRequest
+from .filters import DataFilterApi
 from .grid import (
     SHEETS_HOST,
     ApiError,
@@ -36,10 +39,11 @@ from .grid import (
     _value_range,
     parse_a1,
 )
-from .values import ValuesApi
+from .griddata import spreadsheet_resource, wanted
+from .values import totals
 
 
-class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
+class SheetsServer(TokenEndpoint, FaultsAndLog, DataFilterApi, BatchRequests):
     """The local Sheets API. Start with :func:`start_server` or as a context manager."""
 
     def __init__(self, *, strict_grid: bool = True) -> None:
@@ -238,10 +242,10 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
             self._sheet(spreadsheet_id, old).title = new
 
     def delete_tab(self, spreadsheet_id: str, tab: str) -> None:
+        """The tab goes, and with it the developer metadata on it."""
         with self._lock:
             book = self._spreadsheets[spreadsheet_id]
-            book.sheets.remove(self._sheet(spreadsheet_id, tab))
-            book.normalize_indexes()
+            dimensions.remove_sheet(book, self._sheet(spreadsheet_id, tab))
 
     def cell(self, spreadsheet_id: str, tab: str, a1: str) -> Any:
         """The stored value of one cell (a formula's text for a formula), or None."""
@@ -259,10 +263,11 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
 
     def set_grid_size(self, spreadsheet_id: str, tab: str, rows: int, columns: int) -> None:
         """Resize a tab's grid (as a person adding rows in the UI); Google's 10M-cell limit
-        is not checked here, so a test can build a spreadsheet that is nearly full."""
+        is not checked here, so a test can build a spreadsheet that is nearly full. Rows and
+        columns cut off go with their values and developer metadata."""
         with self._lock:
-            sheet = self._sheet(spreadsheet_id, tab)
-            sheet.row_count, sheet.column_count = rows, columns
+            book = self._spreadsheets[spreadsheet_id]
+            dimensions.resize(book, self._sheet(spreadsheet_id, tab), rows, columns)
 
     def charts(self, spreadsheet_id: str, tab: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -272,30 +277,25 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
         with self._lock:
             return copy.deepcopy(self._sheet(spreadsheet_id, tab).validations)
 
-    # -- a person's edits (between postme's requests: see ``after``)
+    # -- a person's edits (between postme's requests: see ``after``); developer metadata
+    # on the rows moves with them, as on Google (metadata.py)
 
     def insert_rows(
         self, spreadsheet_id: str, tab: str, before_row: int, rows: Sequence[Sequence[Any]]
     ) -> None:
         """Insert rows above 1-based ``before_row`` (the rows below move down)."""
         with self._lock:
+            book = self._spreadsheets[spreadsheet_id]
             sheet = self._sheet(spreadsheet_id, tab)
-            start, count = before_row - 1, len(rows)
-            sheet.cells = {(r + count if r >= start else r): c for r, c in sheet.cells.items()}
-            sheet.row_count += count
-            _fill(sheet, rows, start)
+            dimensions.insert(book, sheet, "ROWS", before_row - 1, len(rows))
+            _fill(sheet, rows, before_row - 1)
 
     def delete_rows(self, spreadsheet_id: str, tab: str, row: int, count: int = 1) -> None:
         """Delete ``count`` rows from 1-based ``row`` (the rows below move up)."""
         with self._lock:
+            book = self._spreadsheets[spreadsheet_id]
             sheet = self._sheet(spreadsheet_id, tab)
-            start, end = row - 1, row - 1 + count
-            sheet.cells = {
-                (r - count if r >= end else r): c
-                for r, c in sheet.cells.items()
-                if not start <= r < end
-            }
-            sheet.row_count -= count
+            dimensions.delete(book, sheet, "ROWS", row - 1, row - 1 + count)
 
     def sort_rows(
         self,
@@ -307,21 +307,20 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
         reverse: bool = False,
     ) -> None:
         """Sort the rows from 1-based ``first_row`` down by the 1-based ``column`` (blank
-        rows last), as a person does with Data → Sort range."""
+        rows last), as a person does with Data → Sort range: whole rows move, with their
+        developer metadata."""
         with self._lock:
+            book = self._spreadsheets[spreadsheet_id]
             sheet = self._sheet(spreadsheet_id, tab)
             start = first_row - 1
-            moving = [(r, c) for r, c in sheet.cells.items() if r >= start]
 
-            def key(item: tuple[int, dict[int, StoredCell]]) -> tuple[int, str]:
-                cell = item[1].get(column - 1)
+            def key(row: int) -> tuple[int, str]:
+                cell = sheet.get(row, column - 1)
                 return (0, str(cell.value)) if cell is not None else (1, "")
 
-            ordered = sorted(moving, key=key, reverse=reverse)
-            kept = {r: c for r, c in sheet.cells.items() if r < start}
-            for offset, (_, cells) in enumerate(ordered):
-                kept[start + offset] = cells
-            sheet.cells = kept
+            filled = sorted((r for r in sheet.cells if r >= start), key=key, reverse=reverse)
+            empty = [r for r in range(start, sheet.row_count) if r not in sheet.cells]
+            dimensions.reorder_rows(book, sheet, start, filled + empty)
 
     def append_row(self, spreadsheet_id: str, tab: str, values: Sequence[Any]) -> int:
         """Type a row below the last one; its 1-based row number."""
@@ -333,8 +332,21 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
             return row + 1
 
     def developer_metadata(self, spreadsheet_id: str) -> dict[int, dict[str, Any]]:
+        """The spreadsheet-level developer metadata (postme's lock), by metadataId."""
+        every = self.all_developer_metadata(spreadsheet_id)
+        return {i: m for i, m in every.items() if m["location"]["locationType"] == "SPREADSHEET"}
+
+    def all_developer_metadata(self, spreadsheet_id: str) -> dict[int, dict[str, Any]]:
+        """Every developer metadata (spreadsheet, sheet, row, column), by metadataId."""
         with self._lock:
             return copy.deepcopy(self._spreadsheets[spreadsheet_id].developer_metadata)
+
+    def row_metadata(self, spreadsheet_id: str, tab: str) -> dict[int, list[dict[str, Any]]]:
+        """The developer metadata on the tab's rows, by 1-based row number."""
+        with self._lock:
+            book = self._spreadsheets[spreadsheet_id]
+            on_rows = metadata.on_dimension(book, self._sheet(spreadsheet_id, tab).sheet_id, "ROWS")
+            return {index + 1: tags for index, tags in on_rows.items()}
 
     def delete_developer_metadata(self, spreadsheet_id: str, metadata_id: int) -> None:
         with self._lock:
@@ -376,61 +388,87 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, ValuesApi, BatchRequests):
         body: Any,
         email: str,
     ) -> dict[str, Any]:
+        """Check the request as Google would (discovery.py: query parameters, body, the
+        ``fields`` mask), serve it, and answer with what the mask selects."""
         with self._lock:
             book = self._book(spreadsheet_id, email)
-            if kind == "get":
-                return book.metadata()
-            if kind == "batchGet":
-                return self._batch_get(book, query)
-            if kind == "valuesGet":
-                assert range_text is not None
-                return self._values_get(book, range_text, query)
-            if kind == "valuesUpdate":
-                assert range_text is not None
-                option = _required(query, "valueInputOption")
-                return self._values_update(book, [_value_range(body, range_text)], option)[0]
-            if kind == "batchUpdateValues":
-                if not isinstance(body, dict):
-                    raise ApiError(400, "Invalid JSON payload received.")
-                batch_option = body.get("valueInputOption")
-                if not batch_option:
-                    raise ApiError(400, "'valueInputOption' is required but not specified")
-                data = [_value_range(v, None) for v in body.get("data") or []]
-                responses = self._values_update(book, data, batch_option)
-                return {
-                    "spreadsheetId": book.spreadsheet_id,
-                    "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-                    "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
-                    "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-                    "totalUpdatedSheets": len(
-                        {r["updatedRange"].rsplit("!", 1)[0] for r in responses}
-                    ),
-                    "responses": responses,
-                }
-            if kind == "append":
-                assert range_text is not None
-                option = _required(query, "valueInputOption")
-                return self._append(book, range_text, _value_range(body, range_text), option)
-            if kind == "clear":
-                if range_text is not None:
-                    cleared = self._clear(book, [range_text])
-                    return {"spreadsheetId": book.spreadsheet_id, "clearedRange": cleared[0]}
-                ranges = (body or {}).get("ranges") or []
-                return {
-                    "spreadsheetId": book.spreadsheet_id,
-                    "clearedRanges": self._clear(book, ranges),
-                }
-            if kind == "batchUpdate":
-                return self._batch_update(book, body)
-            if kind == "metadataGet":
-                assert range_text is not None
-                meta = (
-                    book.developer_metadata.get(int(range_text)) if range_text.isdigit() else None
+            method_kind = "batchClear" if kind == "clear" and range_text is None else kind
+            check_query(method_kind, query)
+            checked = check_body(method_kind, body)
+            mask = field_mask(method_kind, query)
+            reply = self._serve_kind(kind, book, range_text, query, checked, mask)
+            return dict(apply_mask(reply, mask))
+
+    def _serve_kind(  # noqa: C901  # one route table, read top down
+        self,
+        kind: str,
+        book: Spreadsheet,
+        range_text: str | None,
+        query: dict[str, list[str]],
+        body: Any,
+        mask: Mask | None,
+    ) -> dict[str, Any]:
+        if kind == "get":
+            grid_data, cells = wanted(mask, _flag(query, "includeGridData"))
+            texts = query.get("ranges") or []
+            ranges = [book.locate(text) for text in texts] if texts else None
+            return spreadsheet_resource(book, ranges, grid_data, cells)
+        if kind == "batchGet":
+            return self._batch_get(book, query)
+        if kind == "valuesGet":
+            assert range_text is not None
+            return self._values_get(book, range_text, query)
+        if kind == "valuesUpdate":
+            assert range_text is not None
+            option = _required(query, "valueInputOption")
+            return self._values_update(book, [_value_range(body, range_text)], option)[0]
+        if kind == "batchUpdateValues":
+            batch_option = body.get("valueInputOption")
+            if not batch_option:
+                raise ApiError(400, "'valueInputOption' is required but not specified")
+            data = [_value_range(v, None) for v in body.get("data") or []]
+            return totals(book, self._values_update(book, data, batch_option))
+        if kind == "append":
+            assert range_text is not None
+            option = _required(query, "valueInputOption")
+            insert = (query.get("insertDataOption") or [""])[0] == "INSERT_ROWS"
+            return self._append(book, range_text, _value_range(body, range_text), option, insert)
+        if kind == "clear":
+            if range_text is not None:
+                cleared = self._clear(book, [range_text])
+                return {"spreadsheetId": book.spreadsheet_id, "clearedRange": cleared[0]}
+            ranges_ = body.get("ranges") or []
+            return {
+                "spreadsheetId": book.spreadsheet_id,
+                "clearedRanges": self._clear(book, ranges_),
+            }
+        if kind == "batchUpdate":
+            return self._batch_update(book, body, mask)
+        if kind == "metadataGet":
+            assert range_text is not None
+            if not range_text.lstrip("-").isdigit():
+                raise ApiError(
+                    400, f"Invalid value at 'metadata_id' (TYPE_INT32), \"{range_text}\""
                 )
-                if meta is None:
-                    raise ApiError(404, f"No developer metadata with ID {range_text}.")
-                return copy.deepcopy(meta)
-        raise ApiError(501, f"local server: {method} {kind} is not implemented")
+            meta = book.developer_metadata.get(int(range_text))
+            if meta is None:
+                raise ApiError(404, f"No developer metadata with ID {range_text}.")
+            return copy.deepcopy(meta)
+        if kind == "metadataSearch":
+            return self._metadata_search(book, body)
+        if kind == "getByDataFilter":
+            return self._get_by_filter(book, body, mask)
+        if kind == "batchGetByDataFilter":
+            return self._batch_get_by_filter(book, body)
+        if kind == "batchUpdateByDataFilter":
+            return self._batch_update_by_filter(book, body)
+        if kind == "batchClearByDataFilter":
+            return self._batch_clear_by_filter(book, body)
+        raise ApiError(501, f"local server: {kind} is not implemented")
+
+
+def _flag(query: dict[str, list[str]], name: str) -> bool:
+    return (query.get(name) or ["false"])[0].lower() in ("true", "1")
 
 
 # ----------------------------------------------------------------- HTTP handler
@@ -458,6 +496,15 @@ def classify(method: str, raw_path: str) -> tuple[str, str | None, str | None]:
         return "clear", sid, None
     if rest.startswith("/developerMetadata/") and method == "GET":
         return "metadataGet", sid, unquote(rest[len("/developerMetadata/") :])
+    posted = {
+        "/developerMetadata:search": "metadataSearch",
+        ":getByDataFilter": "getByDataFilter",
+        "/values:batchGetByDataFilter": "batchGetByDataFilter",
+        "/values:batchUpdateByDataFilter": "batchUpdateByDataFilter",
+        "/values:batchClearByDataFilter": "batchClearByDataFilter",
+    }
+    if rest in posted and method == "POST":
+        return posted[rest], sid, None
     if rest.startswith("/values/"):
         encoded = rest[len("/values/") :]
         if method == "POST" and encoded.endswith(":append"):

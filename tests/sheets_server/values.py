@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from . import dimensions
 from .grid import (
     ApiError,
     Box,
@@ -121,7 +122,11 @@ class ValuesApi:
         text: str,
         value_range: tuple[str, str, list[list[Any]]],
         option: str,
+        insert_rows: bool = False,
     ) -> dict[str, Any]:
+        """values:append; with ``insert_rows`` (insertDataOption=INSERT_ROWS) new rows are
+        inserted for the data, so the rows below the table (and their developer metadata)
+        move down instead of being overwritten."""
         sheet, box = book.locate(text, writing=True)
         assert box.row1 is not None and box.col1 is not None
         last = -1
@@ -132,6 +137,8 @@ class ValuesApi:
         rows = value_range[2]
         height = len(rows)
         width = max((len(r) for r in rows), default=0)
+        if insert_rows and height and start < sheet.row_count:
+            dimensions.insert(book, sheet, "ROWS", start, height)
         sheet.row_count = max(sheet.row_count, start + height)
         sheet.column_count = max(sheet.column_count, box.col0 + width)
         target = f"{quote_sheet(sheet.title)}!{column_letters(box.col0)}{start + 1}"
@@ -153,3 +160,17 @@ class ValuesApi:
                     sheet.set(r, c, None)
             cleared.append(sheet.a1(box))
         return cleared
+
+
+def totals(book: Spreadsheet, responses: list[dict[str, Any]]) -> dict[str, Any]:
+    """A batch update's answer: the totals over its ``responses`` (and those)."""
+    reply: dict[str, Any] = {
+        "spreadsheetId": book.spreadsheet_id,
+        "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
+        "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
+        "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
+        "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in responses}),
+    }
+    if responses:
+        reply["responses"] = responses
+    return reply

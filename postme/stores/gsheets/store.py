@@ -5,17 +5,23 @@ A weekly run costs four requests (docs/performance.md):
 1. ``spreadsheets.batchUpdate`` creating the lock (developer metadata with a fixed
    ``metadataId``) with ``includeSpreadsheetInResponse``: lock and metadata in one;
 2. ``values:batchGet`` of every tab the run reads;
-3. ``values:batchGet`` of the tabs the write touches, right before writing: the keyed
-   intents are resolved against the tabs as they are now
-   (:func:`postme.stores.upsert.resolve_plan`), whatever people did since request 2;
-4. one atomic ``spreadsheets.batchUpdate``: tabs and grid room, ``updateCells`` for
-   rows found by key, ``appendCells`` for new rows (placed by Google after the last row
-   when the batch lands), charts, colour scales, and the lock's release.
+3. ``spreadsheets.batchUpdate`` *tagging* each existing row the write updates (row
+   developer metadata, which moves with its row) and each such tab's last row, answered
+   with the touched tabs' grid once tagged: the keyed intents are resolved against it
+   (:func:`postme.stores.upsert.resolve_plan`), whatever people did since request 2.
+   With no row to update it is a plain ``values:batchGet`` re-read;
+4. one atomic ``spreadsheets.batchUpdate`` opened by *guards* (each tag deleted at its
+   row as seen and created again there with its id: Google refuses the whole batch when
+   a row moved; :mod:`postme.stores.gsheets.rowtags`), then tabs and grid room,
+   ``updateCells`` for rows found by key, ``appendCells`` for new rows (placed by Google
+   after the last row when the batch lands), charts, colour scales, the tags' deletion
+   and the lock's release. Refused by a guard: nothing was written, back to step 3.
 
 Values are written as typed ``userEnteredValue`` (never parsed: text from outside never
 becomes a formula). The lock's release riding in the write is also how a lost answer is
 settled: if the lock is gone, the batch was applied (it is atomic); if it is still this
-run's, nothing was, and the batch is sent once more.
+run's, nothing was, and the batch is sent once more. A lost answer to step 3 is sent
+again: tags twice over are harmless.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +60,7 @@ from postme.stores.base import (
     quote_tab,
 )
 from postme.stores.cells import GOOGLE_CELL_LIMIT
-from postme.stores.gsheets import batch
+from postme.stores.gsheets import batch, rowtags
 from postme.stores.gsheets.credentials import (
     CredentialsKind,
     credentials_file,
@@ -72,13 +78,20 @@ from postme.stores.gsheets.http import (
     authorized_session,
     check_endpoint,
 )
-from postme.stores.upsert import ResolvedPlan, report_of, resolve_plan, tabs_to_reread
+from postme.stores.upsert import (
+    ResolvedPlan,
+    preview_writes,
+    report_of,
+    resolve_plan,
+    tabs_to_reread,
+)
 
 NEW_TAB_ROWS = 1000
 NEW_TAB_COLUMNS = 26
 GROW_ROWS_MAX = 100_000  # the most rows one growth adds
 LOCK_POLL_SECONDS = 5.0
 WRITE_LOCK_TTL = 600.0  # a write outside shared_lock takes the lock for this long
+REREAD_MARGIN = 200  # rows below the last one read that the re-read also covers
 _METADATA_FIELDS = (
     "spreadsheetId,properties.title,developerMetadata,"
     "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
@@ -183,6 +196,7 @@ class GoogleSheetsStore:
         self._sheets: dict[str, _SheetInfo] | None = None
         self._title: str | None = None
         self._held: str | None = None  # this run's lock value while it holds the lock
+        self._tagged = False  # this run tagged rows: the release deletes the tags too
         self._read_tabs: dict[str, Tab] = {}  # as last read: where charts find headers
         self._errors = ErrorTranslator(
             ErrorContext(
@@ -344,8 +358,12 @@ class GoogleSheetsStore:
         value, self._held = self._held, None
         if value is None:
             return
+        requests = [batch.delete_lock(value)]
+        if self._tagged:  # a run that stopped after tagging rows: the tags go too
+            requests.insert(0, rowtags.delete_tags())
+            self._tagged = False
         try:
-            self._batch([batch.delete_lock(value)], refresh=False)
+            self._batch(requests, refresh=False)
         except (SheetError, AnswerLost) as error:
             # The lock expires on its own; the next run takes it over.
             log.warning(
@@ -438,43 +456,59 @@ class GoogleSheetsStore:
         return True
 
     def _write(self, plan: WritePlan) -> WriteReport:
-        sheets = self._metadata()
-        fresh: dict[str, Tab | None] = {}
-        rereads = [(r, find_title(list(sheets), r.title)) for r in tabs_to_reread(plan)]
-        grids = self._grids([t for _r, t in rereads if t is not None])
-        for request, title in rereads:
-            if title is not None:
-                fresh[title] = build_tab(title, grids[title], request)
-        resolved = resolve_plan(plan, fresh, cell_limit=GOOGLE_CELL_LIMIT)
-        requests, charts = self._write_requests(plan, resolved, fresh, sheets)
-        value = self._held
-        if value is not None:
-            # A guard first: delete this run's lock and create it again. If the lock is no
-            # longer this run's (it expired and another run took it over), the delete
-            # matches nothing, Google refuses the create and the whole batch: nothing is
-            # written. Last, the release.
-            requests = [
-                batch.delete_lock(value),
-                batch.create_lock(value),
-                *requests,
-                batch.delete_lock(value),
-            ]
-        for attempt in range(self.max_tries):
+        token = secrets.token_hex(4)
+        for attempt in range(rowtags.TAG_ROUNDS):
+            fresh, tags, resolved = self._tag_and_reread(plan, token)
+            sheets = self._metadata()
+            requests, charts = self._write_requests(plan, resolved, fresh, sheets)
+            guards = rowtags.guards(tags, {t: sheets[t].sheet_id for t in tags}, token)
+            if self._tagged:
+                requests.append(rowtags.delete_tags())
+            value = self._held
+            if value is not None:
+                # The lock guard first: delete this run's lock and create it again. If the
+                # lock is no longer this run's (it expired and another run took it over),
+                # the delete matches nothing, Google refuses the create and the whole
+                # batch: nothing is written. Then the row guards; last, the release.
+                requests = [
+                    batch.delete_lock(value),
+                    batch.create_lock(value),
+                    *guards,
+                    *requests,
+                    batch.delete_lock(value),
+                ]
+            else:
+                requests = [*guards, *requests]
             try:
-                self._batch(requests)
+                self._send_write(requests, value, resolved)
                 break
             except SheetError as error:
                 cause = error.__cause__
-                if value is None or not isinstance(cause, APIError):
+                refused = isinstance(cause, APIError) and cause.response.status_code == 400
+                if not guards or not refused:
                     raise
-                if cause.response.status_code != 400:
-                    raise
-                holder = self._lock_value()
-                if holder is None or holder == value:
-                    raise
-                self._held = None  # not ours any more: nothing to release
-                info = batch.parse_lock(holder) or {}
-                raise LockBusy(_lock_busy_message(self.name, info, self.clock())) from None
+                if attempt == rowtags.TAG_ROUNDS - 1:
+                    raise SheetError(_rows_kept_moving(tags, rowtags.TAG_ROUNDS)) from error
+                # A row guard refused the batch: someone moved rows. Nothing was written.
+                log.info(
+                    _("Rows of {tabs} moved while postme was writing; looking again.").format(
+                        tabs=", ".join(f"'{t}'" for t in sorted(tags))
+                    )
+                )
+        self._held = None
+        self._tagged = False
+        return report_of(resolved, charts_added=charts)
+
+    def _send_write(
+        self, requests: list[dict[str, Any]], value: str | None, resolved: ResolvedPlan
+    ) -> None:
+        for attempt in range(self.max_tries):
+            try:
+                self._batch(requests)
+                return
+            except SheetError as error:
+                self._raise_if_lock_lost(error, value)
+                raise
             except AnswerLost as lost:
                 # The batch is atomic and releases the lock: whether the lock is still
                 # this run's says whether it was applied.
@@ -486,11 +520,173 @@ class GoogleSheetsStore:
                     raise write_unknown(self.name, _describe(resolved)) from None
                 if current != value:
                     self._sheets = None  # applied; the metadata is read again when needed
-                    break
+                    return
                 if attempt == self.max_tries - 1:
                     raise self._lost(lost) from None
-        self._held = None
-        return report_of(resolved, charts_added=charts)
+
+    def _raise_if_lock_lost(self, error: SheetError, value: str | None) -> None:
+        """A batch opening with the lock guard was refused: LockBusy when the lock is no
+        longer this run's (it expired and another run took it over)."""
+        cause = error.__cause__
+        if value is None or not isinstance(cause, APIError):
+            return
+        if cause.response.status_code != 400:
+            return
+        holder = self._lock_value()
+        if holder is None or holder == value:
+            return
+        self._held = None  # not ours any more: nothing to release
+        info = batch.parse_lock(holder) or {}
+        raise LockBusy(_lock_busy_message(self.name, info, self.clock())) from None
+
+    # -- rows on their keys (postme/stores/gsheets/rowtags.py)
+
+    def _tag_and_reread(
+        self, plan: WritePlan, token: str
+    ) -> tuple[dict[str, Tab | None], dict[str, dict[int, int]], ResolvedPlan]:
+        """The touched tabs as they are now, and the plan resolved against them. Each
+        existing row the plan updates carries one of this run's tags, and so does each
+        such tab's last row (the sentinel). Rows are tagged where the last look saw them;
+        the answer shows where the tags are once placed, and a row to update that ended up
+        without one (it moved meanwhile) is tagged again. With no row to update, a plain
+        re-read."""
+        sheets = self._metadata()
+        present: dict[str, TabRequest] = {}
+        for request in tabs_to_reread(plan):
+            title = find_title(list(sheets), request.title)
+            if title is not None:
+                present[title] = request
+        wanted = rowtags.rows_to_update(_retitled(preview_writes(plan), present), present)
+        by_position = rowtags.over_budget(wanted)
+        fresh: dict[str, Tab | None] = {}
+        tags: dict[str, dict[int, int]] = {}
+        sentinels: set[str] = set()
+        for _round in range(rowtags.TAG_ROUNDS):
+            missing = {
+                tab: sorted(rows - set(tags.get(tab, {})) if tab not in by_position else ())
+                for tab, rows in wanted.items()
+            }
+            missing = {t: r for t, r in missing.items() if r or t not in sentinels}
+            if missing:
+                fresh, tags = self._tag(missing, present, token, _columns_needed(plan, wanted))
+                sentinels |= set(missing)
+            elif not fresh and present:
+                grids = self._grids(list(present))
+                fresh = {t: build_tab(t, grids[t], r) for t, r in present.items()}
+            resolved = resolve_plan(plan, fresh, cell_limit=GOOGLE_CELL_LIMIT)
+            wanted = rowtags.rows_to_update(resolved.writes, present)
+            by_position |= rowtags.over_budget(wanted)
+            if all(
+                tab in sentinels and (tab in by_position or rows <= set(tags.get(tab, {})))
+                for tab, rows in wanted.items()
+            ):
+                if by_position:
+                    log.info(
+                        _(
+                            "More than {n} rows of {tabs} change in one run: only inserted "
+                            "and deleted rows are guarded there, not a sort."
+                        ).format(n=rowtags.TAG_BUDGET, tabs=", ".join(sorted(by_position)))
+                    )
+                return fresh, {t: tags.get(t, {}) for t in wanted}, resolved
+        raise SheetError(_rows_kept_moving(wanted, rowtags.TAG_ROUNDS))
+
+    def _tag(
+        self,
+        missing: Mapping[str, Sequence[int]],
+        present: Mapping[str, TabRequest],
+        token: str,
+        columns: Mapping[str, int],
+    ) -> tuple[dict[str, Tab | None], dict[str, dict[int, int]]]:
+        """One batchUpdate tagging ``missing`` rows and each such tab's last grid row
+        (and giving tabs the columns the write needs), answered with the touched tabs'
+        grid as it is once applied."""
+        value = self._held
+        for attempt in range(2):
+            sheets = self._metadata()
+            growth = [
+                batch.append_dimension(sheets[t].sheet_id, "COLUMNS", need - sheets[t].columns)
+                for t, need in columns.items()
+                if t in sheets and need > sheets[t].columns
+            ]
+            self._check_size(sheets, growth, [], sheets)
+            requests = growth + [
+                rowtags.create_tag(sheets[tab].sheet_id, row, token)
+                for tab, rows in missing.items()
+                for row in sorted({*rows, sheets[tab].rows})  # the sentinel: the last row
+                if row <= sheets[tab].rows
+            ]
+            if value is not None:  # the lock guard, as in the write
+                requests = [batch.delete_lock(value), batch.create_lock(value), *requests]
+            body = {
+                "requests": requests,
+                "includeSpreadsheetInResponse": True,
+                "responseIncludeGridData": True,
+                "responseRanges": [self._reread_range(t, sheets) for t in present],
+            }
+            self._tagged = True
+            try:
+                reply = self._batch_reply(body, rowtags.grid_fields(_METADATA_FIELDS))
+                break
+            except SheetError as error:
+                self._raise_if_lock_lost(error, value)
+                cause = error.__cause__
+                if attempt or not isinstance(cause, APIError) or cause.response.status_code != 400:
+                    raise
+                # A person deleted rows since the grid's size was read: a tag fell outside
+                # it and Google refused them all. Read the sizes again, tag again.
+                self._sheets = None
+        spreadsheet = reply["updatedSpreadsheet"]
+        self._load_metadata(spreadsheet, only_some=True)
+        grids = rowtags.parse_grids(spreadsheet, token)
+        # Tags below the rows re-read (the sentinels): where the batch's replies put them.
+        titles = {info.sheet_id: title for title, info in (self._sheets or {}).items()}
+        for tag in rowtags.created_tags(reply.get("replies") or []):
+            sheet_id, row, metadata_id = tag
+            title = titles.get(sheet_id)
+            if title in grids:
+                grids[title].tags.setdefault(row, metadata_id)
+        fresh: dict[str, Tab | None] = {}
+        tags: dict[str, dict[int, int]] = {}
+        for title, request in present.items():
+            grid = grids.get(title)
+            if grid is None:
+                raise SheetError(self._errors.unexpected())
+            fresh[title] = build_tab(title, grid.rows, request)
+            tags[title] = grid.tags
+        return fresh, tags
+
+    def _reread_range(self, title: str, sheets: Mapping[str, _SheetInfo]) -> str:
+        """The rows of a tab worth re-reading: those seen when reading, and room for rows
+        people appended since (the rest of the grid is empty rows)."""
+        seen = self._read_tabs.get(title)
+        if seen is None:
+            return quote_tab(title)
+        last = min(max(seen.last_row, seen.header_row or 1) + REREAD_MARGIN, sheets[title].rows)
+        return f"{quote_tab(title)}!1:{last}"
+
+    def _batch_reply(self, body: dict[str, Any], fields: str) -> dict[str, Any]:
+        """A batchUpdate whose answer is needed. It only tags rows and grows the grid,
+        both harmless twice over, so a lost answer is sent again."""
+        client = self._http()
+        lost: AnswerLost | None = None
+        for _attempt in range(self.max_tries):
+            try:
+                with self._errors.google():
+                    response = client.request(
+                        "post",
+                        SPREADSHEET_BATCH_UPDATE_URL % self.key,
+                        json=body,
+                        params={"fields": fields},
+                    )
+                    try:
+                        reply: dict[str, Any] = response.json()
+                    except ValueError as error:
+                        raise AnswerLost("batchUpdate", error) from error
+                    return reply
+            except AnswerLost as error:
+                lost = error
+        assert lost is not None
+        raise self._lost(lost)
 
     def _write_requests(  # noqa: C901  # the batch in its documented order, one step each
         self,
@@ -499,6 +695,8 @@ class GoogleSheetsStore:
         fresh: Mapping[str, Tab | None],
         sheets: Mapping[str, _SheetInfo],
     ) -> tuple[list[dict[str, Any]], int]:
+        """The atomic batch after the guards: grid room, new tabs, ``updateCells`` at the
+        rows as re-read, ``appendCells`` for new rows, charts and colour scales."""
         titles = list(sheets)
         new_tabs = {t.title: t for t in resolved.new_tabs}
         # The headers of each tab once written (new headers land in the header row).
@@ -732,9 +930,12 @@ class GoogleSheetsStore:
         assert self._sheets is not None
         return self._sheets
 
-    def _load_metadata(self, reply: Mapping[str, Any]) -> None:
+    def _load_metadata(self, reply: Mapping[str, Any], *, only_some: bool = False) -> None:
+        """Cache the tabs of a ``Spreadsheet`` answer. ``only_some``: the answer holds
+        just the tabs of its ``responseRanges`` (Google leaves the others out); the
+        other tabs are kept as they were."""
         self._title = str(reply["properties"]["title"])
-        sheets = {}
+        sheets = dict(self._sheets or {}) if only_some else {}
         for sheet in reply.get("sheets") or []:
             props = sheet["properties"]
             grid = props.get("gridProperties") or {}
@@ -869,6 +1070,38 @@ def _room_needed(
         rows, columns = need[title]
         need[title] = (max(rows, last + count), columns)
     return need
+
+
+def _retitled(writes: Sequence[RangeWrite], present: Mapping[str, object]) -> list[RangeWrite]:
+    titles = list(present)
+    return [
+        RangeWrite(title, w.row, w.column, w.values, w.append)
+        if (title := find_title(titles, w.tab)) is not None and title != w.tab
+        else w
+        for w in writes
+    ]
+
+
+def _columns_needed(plan: WritePlan, rows: Mapping[str, set[int]]) -> dict[str, int]:
+    """Columns each tab needs for the rows written by tag (their values start at column
+    A), by the plan as seen when planning."""
+    need: dict[str, int] = {}
+    titles = list(rows)
+    for write in preview_writes(plan):
+        title = find_title(titles, write.tab)
+        if title is None or write.append or not write.values:
+            continue
+        width = write.column - 1 + max(len(v) for v in write.values)
+        need[title] = max(need.get(title, 0), width)
+    return need
+
+
+def _rows_kept_moving(tabs: Iterable[str], tries: int) -> str:
+    return _(
+        "Rows of {tabs} kept moving while postme tried to write them ({n} tries): someone "
+        "is sorting, inserting or deleting rows right now. Nothing was written; run "
+        "postme again in a minute."
+    ).format(tabs=", ".join(f"'{t}'" for t in sorted(tabs)), n=tries)
 
 
 def _new_sheet_id(used: set[int]) -> int:
