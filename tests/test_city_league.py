@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+from sheets_server import SheetsServer
 from typer.testing import CliRunner
 
 from postme.cli import app
@@ -91,3 +92,35 @@ def test_all_on_report_needs_a_month(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", "--all", "-c", str(city)])
     assert result.exit_code == 2
     assert "--month" in result.output
+
+
+def test_monthly_league_on_a_google_roll_up_spreadsheet(
+    tmp_path: Path, sheets_server: SheetsServer, sheets_key_file: Path
+) -> None:
+    """The city's roll-up lives on Google: the league is written there through the real
+    gspread stack (the write takes the spreadsheet's lock itself), and a re-run of the
+    same month changes nothing."""
+    city = _city(tmp_path)
+    rollup = sheets_server.create_spreadsheet({"Rekap": [["Akun"]]}, title="Rekap Kota")
+    text = city.read_text(encoding="utf-8").replace(
+        '[sheet]\npath = "kota.xlsx"\n',
+        f'[sheet]\nbackend = "gsheets"\nspreadsheet = "{rollup}"\n'
+        f'key_file = "{sheets_key_file}"\nendpoint = "{sheets_server.url}"\n',
+    )
+    city.write_text(text, encoding="utf-8")
+    args = ["report", "--month", "2026-11", "--all", "-c", str(city), "--as-of", "2026-12-01"]
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 4, result.output  # the broken third account
+    rows = sheets_server.values(rollup, "Liga Bulanan")
+    header = rows[0]
+    month, rank, account = (header.index(h) for h in ("Bulan", "Peringkat", "Akun"))
+    assert [(r[month], r[rank], r[account]) for r in rows[1:]] == [
+        ("2026-11", 1, "pkm.b"),
+        ("2026-11", 2, "pkm.a"),
+    ]
+    assert sheets_server.values(rollup, "Rekap") == [["Akun"]]  # a person's tab, untouched
+    assert sheets_server.all_developer_metadata(rollup) == {}  # the lock was released
+    before = sheets_server.dump(rollup)
+    again = CliRunner().invoke(app, [*args, "--json"])
+    assert json.loads(again.stdout)["written"]["written"] is False
+    assert sheets_server.dump(rollup) == before
