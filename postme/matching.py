@@ -124,7 +124,9 @@ def match_posts(
         spare[moment.date()].append(index)
 
     def pair(rows: Iterable[CalendarEntry]) -> None:
-        ordered = sorted(rows, key=lambda e: (e.time is None, e.time or dt.time.min, e.row))
+        # Only rows on a day with a post left can pair: sort those, not the whole calendar.
+        candidates = [e for e in rows if e.date in spare]
+        ordered = sorted(candidates, key=lambda e: (e.time is None, e.time or dt.time.min, e.row))
         for entry in ordered:
             if entry.row in matched_rows or entry.date is None:
                 continue
