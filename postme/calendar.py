@@ -340,15 +340,17 @@ _Memo = dict[tuple[Callable[[Cell], object], type, Cell], object]
 def _cached(memo: _Memo, parse: Callable[[Cell], T], value: Cell) -> T:
     """``parse(value)``, remembered in ``memo``; a ParseProblem is raised again each time."""
     key = (parse, value.__class__, value)
-    try:
-        found = memo[key]
-    except KeyError:
+    found = memo.get(key, memo)  # the memo itself: not parsed yet
+    if found is memo:
         try:
-            found = memo[key] = parse(value)
+            found = parse(value)
         except ParseProblem as e:
-            found = memo[key] = e
+            found = e.with_traceback(None)  # kept without its frames
+        memo[key] = found
     if isinstance(found, ParseProblem):
-        raise found.with_traceback(None)
+        # A new exception each time: one that was raised carries a traceback (frames →
+        # this memo → it), a cycle that kept the whole read alive until a full collection.
+        raise ParseProblem(found.kind, found.message, found.value)
     return found  # type: ignore[return-value]
 
 
