@@ -1,10 +1,10 @@
 """The weekly run without its history step, for measuring what the step costs.
 
-:func:`switch_off` makes :func:`postme.history.compute_insights` work on no calendar rows,
-no posts and no follower snapshots: the run still plans and writes the same tabs (an
-empty ``Waktu Terbaik`` table, empty trend cells), but computes nothing for them. A
-weekly run with the step on minus one with it off is the step's cost (its computing and
-whatever it imports).
+:func:`switch_off` replaces :func:`postme.history.compute_insights` by one that returns
+empty insights (no best time, no trends, no mix) built directly from the result classes:
+the run still plans and writes the same tabs (an empty ``Waktu Terbaik`` table, empty
+trend cells) but computes nothing for them and imports nothing for them. A weekly run
+with the step on minus one with it off is the step's cost, its computing and its imports.
 
 Kept apart from ``bench_sheets`` so that a fresh process can switch the step off while
 importing nothing the weekly run would not import itself::
@@ -14,6 +14,7 @@ importing nothing the weekly run would not import itself::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -28,23 +29,40 @@ _REAL: list[Callable[..., Insights]] = []
 
 def switch_off() -> None:
     import postme.history as history
-    from postme.calendar import Calendar
 
     if _REAL:
         return
-    real = history.compute_insights
-    _REAL.append(real)
+    _REAL.append(history.compute_insights)
 
-    def on_nothing(
+    def nothing(
         calendar: Calendar,
         followers: Sequence[Any],
         posts: Sequence[Any],
         settings: Settings,
-        **options: Any,
+        *,
+        as_of: dt.date,
+        weeks: int = history.DEFAULT_WEEKS,
+        min_posts: int = history.DEFAULT_MIN_POSTS,
+        **_options: Any,
     ) -> Insights:
-        return real(Calendar(calendar.tab, calendar.columns, ()), [], [], settings, **options)
+        cells = tuple(
+            history.ScoreCell(label, weekday, 0, None, False)
+            for weekday in range(7)
+            for _first, _end, label in history.BANDS
+        )
+        return history.Insights(
+            best=history.BestTime(as_of, weeks, min_posts, cells, None, None),
+            trends=history.Trends(
+                None,
+                tuple(
+                    history.Trend(figure, None, None, None, None, None)
+                    for figure in history.TREND_FIGURES
+                ),
+            ),
+            mixes=tuple(history.ProgramMix(w, (), ()) for w in history.MIX_WEEKS),
+        )
 
-    history.compute_insights = on_nothing
+    history.compute_insights = nothing
 
 
 def switch_on() -> None:
