@@ -15,11 +15,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import cached_property
 from typing import Any, TypeVar
 
 from postme.config import CalendarColumns, Settings, Stage
 from postme.errors import ColumnMissing, TabMissing
 from postme.i18n import _
+from postme.links import shortcode_from_link
 from postme.parsing import ParseProblem, normalize_label, parse_date, parse_time, show_value
 from postme.stores.base import (
     Cell,
@@ -131,6 +133,12 @@ class CalendarEntry:
     @property
     def title(self) -> str:
         return self.get("title")
+
+    @cached_property
+    def link_shortcode(self) -> str | None:
+        """The shortcode of the post the row's link names (None: no post link). Kept: every
+        matching of a run (slots, the week, each week of the history) asks for it."""
+        return shortcode_from_link(self.get("link"))
 
 
 @dataclass(frozen=True)

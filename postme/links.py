@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 LinkKind = Literal["post", "reel", "tv", "story", "live", "profile"]
@@ -82,9 +81,6 @@ class InstagramLink:
         return f"https://www.instagram.com/{self.username}/"
 
 
-# A weekly run asks about the same link cells many times (policy, slots, the analysis of
-# each week of the history); the answer is immutable, so each distinct text is parsed once.
-@lru_cache(maxsize=1 << 16)
 def parse_link(text: str | None) -> InstagramLink | None:
     """The Instagram address ``text`` holds (the whole cell), or None when it is not one."""
     if not text:

@@ -107,7 +107,7 @@ def match_posts(
     matched_rows: set[int] = set()
     # Pass 1: by the link's shortcode, any date, any stage.
     for entry in entries:
-        code = shortcode_from_link(entry.get("link"))
+        code = entry.link_shortcode
         if code and code in by_code:
             matched_rows.add(entry.row)
             for index in by_code[code]:
