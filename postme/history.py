@@ -221,9 +221,15 @@ def history_posts(
     """Each post (in posting order; a repeated shortcode once, posts without a moment
     left out) with its programme from the calendar by the weekly analysis's rule (link
     shortcode, else the day's rows in time order). ``since``: only posts dated on or
-    after that day are returned; every post is still matched, so a post's programme does
-    not depend on the window asked for."""
+    after that day are returned, with the programmes matching every post would give them.
+
+    Matching pairs a post with a row of its own day, or with a row (of any day) linking to
+    it. So a post before ``since`` can change the programme of a later one only through a
+    row dated from ``since`` on that links to it: such a row is its post's, not free for a
+    post of its day. Those earlier posts are matched along; the others are left out (at
+    100k calendar rows that is most of the history)."""
     from postme.analysis import WeekPost, with_programs
+    from postme.matching import post_shortcode
     from postme.parsing import normalize_label
     from postme.tabs.metrics import format_words
 
@@ -231,6 +237,10 @@ def history_posts(
     known = sorted((p for p in followers if p.followers is not None), key=lambda p: (p.date, p.row))
     days = [p.date for p in known]
     words = format_words(settings)
+    linked: set[str | None] = set()
+    if since is not None:
+        linked = {e.link_shortcode for e in calendar.entries if e.date and e.date >= since}
+        linked.discard(None)
     wrapped: list[WeekPost] = []
     seen: set[str] = set()
     for metric in posts:
@@ -239,6 +249,8 @@ def history_posts(
         if metric.shortcode:
             seen.add(metric.shortcode)
         local = metric.posted_at.astimezone(zone)
+        if since is not None and local.date() < since and post_shortcode(metric) not in linked:
+            continue
         at = bisect.bisect_right(days, local.date())
         count = known[at - 1].followers if at else None
         interactions = None
@@ -511,7 +523,6 @@ def weekly_history(
     """
     from postme.analysis import analyse_week
     from postme.calendar import Calendar
-    from postme.slots import shortcode_from_link
 
     as_of = as_of or last_week.end + dt.timedelta(days=1)
     first = last_week.shift(-(weeks - 1)).start
@@ -526,8 +537,7 @@ def weekly_history(
     entries = tuple(
         e
         for e in calendar.entries
-        if (e.date is not None and first <= e.date <= last_week.end)
-        or (e.get("link") and shortcode_from_link(e.get("link")) in codes)
+        if (e.date is not None and first <= e.date <= last_week.end) or e.link_shortcode in codes
     )
     narrowed = Calendar(calendar.tab, calendar.columns, entries)
     grace = dt.timedelta(minutes=settings.schedule.grace_minutes)

@@ -266,6 +266,32 @@ def test_a_weekly_run_computes_its_insights_without_importing_pandas(tmp_path: P
     assert pandas_loaded is False
 
 
+def test_the_window_of_posts_keeps_the_programmes_of_matching_every_post() -> None:
+    """A row dated in the window may link to a post from before it: that row is its post's,
+    so the window's post of that day pairs with the other row, as when every post is
+    matched."""
+    since = dt.date(2026, 11, 16)
+    before = _post(2, dt.datetime(2026, 11, 2, 8, 0, tzinfo=ZONE), 10)
+    inside = _post(3, dt.datetime(2026, 11, 17, 9, 0, tzinfo=ZONE), 20)
+    rows = [
+        {
+            "date": "17/11/2026",
+            "time": "07:00",
+            "program": "Konde Emas",
+            "status": "Terupload",
+            "link": f"https://www.instagram.com/p/{before.shortcode}/",  # typed late
+        },
+        {"date": "17/11/2026", "time": "10:00", "program": "Nice to Know", "status": "Terupload"},
+    ]
+    calendar = make_calendar(rows, settings=SETTINGS)
+    points = [FollowerPoint(2, dt.date(2026, 11, 1), 1000, None, None)]
+    whole = history_posts([before, inside], points, calendar, SETTINGS)
+    window = history_posts([before, inside], points, calendar, SETTINGS, since=since)
+    assert [p.program for p in whole] == ["Konde Emas", "Nice to Know"]
+    assert window == [p for p in whole if p.date >= since]
+    assert [(p.shortcode, p.program) for p in window] == [(inside.shortcode, "Nice to Know")]
+
+
 def test_best_time_and_mix_against_a_hand_computed_case() -> None:
     """Small enough to compute by hand: three posts in one cell, one in another, one
     untimed; two weeks of programme lines for the mix (the trends' case is above)."""
