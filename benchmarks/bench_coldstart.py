@@ -8,7 +8,8 @@ whole bare-gspread processes doing the same reads and writes, on the local Sheet
 Each repeat is a new ISO week, so every run writes. The bare process opens the
 spreadsheet, does one batch read of the six tabs weekly reads and one batch write of the
 ranges postme wrote for that week (computed beforehand, dry run): the I/O floor in a
-fresh interpreter. Best of N for both.
+fresh interpreter. The same weekly processes also run without the history step
+(:mod:`no_history`, on a copy of the spreadsheet, the same weeks). Best of N for all.
 """
 
 from __future__ import annotations
@@ -73,6 +74,14 @@ def config_text(url: str, spreadsheet: str, key: Path) -> str:
     return head + sheet + rest
 
 
+# ``python -m postme`` with the history step switched off first (the same GC setting as
+# postme/__main__.py, made before any import as there).
+NO_HISTORY = (
+    "import gc, sys; gc.set_threshold(100_000, 50, 100); sys.path.insert(1, {bench!r}); "
+    "import no_history; no_history.switch_off(); from postme.__main__ import main; main()"
+)
+
+
 def postme_command(root: Path) -> list[str]:
     if (root / "postme" / "__main__.py").exists():
         return [sys.executable, "-m", "postme"]
@@ -100,9 +109,13 @@ def run(rows: int = 3000, repeats: int = 5, root: Path = ROOT) -> dict[str, Any]
     with RemoteServer() as server, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         key = server.make_key(folder / "key.json")
-        spreadsheet = server.call("create_spreadsheet", generate.make_tabs(rows))
+        tabs = generate.make_tabs(rows)
+        spreadsheet = server.call("create_spreadsheet", tabs)
         config = folder / "postme.toml"
         config.write_text(config_text(server.url, spreadsheet, key), encoding="utf-8")
+        copy = folder / "no-history.toml"
+        copy_id = server.call("create_spreadsheet", tabs)
+        copy.write_text(config_text(server.url, copy_id, key), encoding="utf-8")
         bare_script = folder / "bare.py"
         bare_script.write_text(BARE, encoding="utf-8")
         settings = gsheets_settings(server.url, spreadsheet, key)
@@ -110,12 +123,18 @@ def run(rows: int = 3000, repeats: int = 5, root: Path = ROOT) -> dict[str, Any]
         quoted = json.dumps([quote_tab(t) for t in titles])
         command = postme_command(root)
 
-        def weekly_process(as_of: dt.date) -> tuple[float, float]:
-            args = ["weekly", "--no-collect", "-c", str(config), "--as-of", as_of.isoformat()]
-            return timed([*command, *args, "--quiet"], root)
+        no_history = [sys.executable, "-c", NO_HISTORY.format(bench=str(HERE))]
+
+        def weekly_process(as_of: dt.date, history: bool = True) -> tuple[float, float]:
+            args = ["weekly", "--no-collect", "--as-of", as_of.isoformat(), "--quiet"]
+            if history:
+                return timed([*command, *args, "-c", str(config)], root)
+            return timed([*no_history, *args, "-c", str(copy)], root)
 
         weekly_process(generate.AS_OF - dt.timedelta(days=7))  # tool tabs exist from now on
+        weekly_process(generate.AS_OF - dt.timedelta(days=7), history=False)
         ours: list[tuple[float, float]] = []
+        without: list[tuple[float, float]] = []
         bare: list[tuple[float, float]] = []
         for repeat in range(repeats):
             as_of = generate.AS_OF + dt.timedelta(days=7 * repeat)
@@ -123,6 +142,7 @@ def run(rows: int = 3000, repeats: int = 5, root: Path = ROOT) -> dict[str, Any]
             body = folder / "body.json"
             body.write_text(json.dumps(write_body(planned.plan), default=str), encoding="utf-8")
             ours.append(weekly_process(as_of))
+            without.append(weekly_process(as_of, history=False))
             bare.append(
                 timed(
                     [
@@ -140,6 +160,7 @@ def run(rows: int = 3000, repeats: int = 5, root: Path = ROOT) -> dict[str, Any]
             )
     wall = min(w for w, _c in ours), min(w for w, _c in bare)
     cpu = min(c for _w, c in ours), min(c for _w, c in bare)
+    lean = min(w for w, _c in without), min(c for _w, c in without)
     return {
         "rows": rows,
         "repeats": repeats,
@@ -149,6 +170,9 @@ def run(rows: int = 3000, repeats: int = 5, root: Path = ROOT) -> dict[str, Any]
         "postme_cpu_s": cpu[0],
         "bare_cpu_s": cpu[1],
         "cpu_ratio": cpu[0] / cpu[1],
+        "no_history_s": lean[0],
+        "no_history_cpu_s": lean[1],
+        "no_history_ratio": lean[0] / wall[1],
     }
 
 

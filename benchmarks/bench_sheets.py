@@ -1,6 +1,7 @@
 """Google Sheets benchmarks over loopback (the local Sheets API in its own process):
 requests per weekly run against a naive gspread script, wall time against a bare gspread
-batch read + batch write of the same ranges, the .xlsx store, and peak memory."""
+batch read + batch write of the same ranges (with the history step of issue 17 and
+without it, :mod:`no_history`), the .xlsx store, and peak memory."""
 
 from __future__ import annotations
 
@@ -11,18 +12,22 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import generate
-from remote import RemoteServer
-
-from postme.config import Settings, settings_from_dict
-from postme.jobs import WeeklyResult, run_weekly
-from postme.stores.base import WritePlan, quote_tab
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # this checkout's postme, not an installed one
+
+import generate  # noqa: E402
+from no_history import history_step_off  # noqa: E402
+from remote import RemoteServer  # noqa: E402
+
+from postme.config import Settings, settings_from_dict  # noqa: E402
+from postme.jobs import WeeklyResult, run_weekly  # noqa: E402
+from postme.stores.base import WritePlan, quote_tab  # noqa: E402
+
 SHEETS_HOST = "https://sheets.googleapis.com"
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -160,6 +165,9 @@ def requests_per_run(server: RemoteServer, key: Path, rows: int) -> dict[str, An
 
 
 def wall_time(server: RemoteServer, key: Path, rows: int, repeats: int) -> dict[str, Any]:
+    """Best of ``repeats`` weekly runs, each a new week, against the bare read + write of
+    the same ranges; then as many runs (on a copy of the spreadsheet, the same weeks)
+    without the history step."""
     tabs = generate.make_tabs(rows)
     spreadsheet = server.call("create_spreadsheet", tabs)
     settings = gsheets_settings(server.url, spreadsheet, key)
@@ -173,26 +181,50 @@ def wall_time(server: RemoteServer, key: Path, rows: int, repeats: int) -> dict[
         start = time.perf_counter()
         bare_read_write(server.url, key, spreadsheet, result.plan)
         bare.append(time.perf_counter() - start)
+    copy = gsheets_settings(server.url, server.call("create_spreadsheet", tabs), key)
+    without: list[float] = []
+    with history_step_off():
+        weekly(copy, weeks_later=-1)
+        for repeat in range(repeats):
+            start = time.perf_counter()
+            weekly(copy, weeks_later=repeat)
+            without.append(time.perf_counter() - start)
     return {
         "rows": rows,
+        "repeats": repeats,
         "postme_s": min(ours),
         "bare_s": min(bare),
         "ratio": min(ours) / min(bare),
+        "no_history_s": min(without),
+        "no_history_ratio": min(without) / min(bare),
     }
 
 
 def xlsx_time(rows: int, repeats: int) -> dict[str, Any]:
+    """Best of ``repeats`` weekly runs in this process on an .xlsx workbook, with the
+    history step and without it (a fresh copy of the workbook each way)."""
+    figures: dict[str, Any] = {"rows": rows, "repeats": repeats}
     with tempfile.TemporaryDirectory() as folder:
-        path = generate.write_xlsx(generate.make_tabs(rows), Path(folder) / "planner.xlsx")
-        sheet = {"backend": "xlsx", "path": str(path)}
-        settings = settings_from_dict(generate.settings_dict(sheet), env={})
-        weekly(settings, weeks_later=-1)
-        times = []
-        for repeat in range(repeats):
-            start = time.perf_counter()
-            weekly(settings, weeks_later=repeat)
-            times.append(time.perf_counter() - start)
-    return {"rows": rows, "xlsx_s": min(times)}
+        base = generate.write_xlsx(generate.make_tabs(rows), Path(folder) / "base.xlsx")
+        for name, history in (("xlsx_s", True), ("xlsx_no_history_s", False)):
+            path = Path(folder) / f"{name}.xlsx"
+            path.write_bytes(base.read_bytes())
+            sheet = {"backend": "xlsx", "path": str(path)}
+            settings = settings_from_dict(generate.settings_dict(sheet), env={})
+            times = []
+            with history_step_off() if not history else _nothing():
+                weekly(settings, weeks_later=-1)
+                for repeat in range(repeats):
+                    start = time.perf_counter()
+                    weekly(settings, weeks_later=repeat)
+                    times.append(time.perf_counter() - start)
+            figures[name] = min(times)
+    return figures
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 # --- 5. peak memory ----------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Start-up: ``postme --help`` and ``postme check --help`` against a bare Typer
 hello-world, each in a fresh process (best of N), and which heavy libraries
-``import postme.cli`` pulls in."""
+``import postme.cli`` pulls in. postme runs from this checkout (``python -c`` the same
+two lines as the installed ``postme`` script, in the checkout's folder), not from
+whatever checkout the virtual environment was installed from."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
+# What the installed ``postme`` console script runs.
+POSTME = "import sys; from postme.__main__ import main; sys.exit(main())"
 HEAVY = ("pandas", "gspread", "instaloader", "openpyxl", "numpy", "holidays")
 HELLO = """\
 import typer
@@ -38,7 +43,7 @@ def best_of(command: list[str], repeats: int) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True)
+        subprocess.run(command, capture_output=True, check=True, cwd=ROOT)
         times.append(time.perf_counter() - start)
     return min(times)
 
@@ -49,6 +54,7 @@ def heavy_imports() -> list[str]:
         capture_output=True,
         text=True,
         check=True,
+        cwd=ROOT,
     )
     found = set()
     for line in done.stderr.splitlines():
@@ -59,15 +65,15 @@ def heavy_imports() -> list[str]:
 
 
 def run(repeats: int) -> dict[str, Any]:
-    postme = str(Path(sys.executable).with_name("postme"))
+    postme = [sys.executable, "-c", POSTME]
     with tempfile.TemporaryDirectory() as folder:
         hello = Path(folder) / "hello.py"
         hello.write_text(HELLO, encoding="utf-8")
         typer_s = best_of([sys.executable, str(hello), "--help"], repeats)
         # A command's help makes Typer import its pydantic adapters: compare like with like.
         typer_command_s = best_of([sys.executable, str(hello), "hello", "--help"], repeats)
-        help_s = best_of([postme, "--help"], repeats)
-        check_s = best_of([postme, "check", "--help"], repeats)
+        help_s = best_of([*postme, "--help"], repeats)
+        check_s = best_of([*postme, "check", "--help"], repeats)
     return {
         "typer_s": typer_s,
         "typer_command_s": typer_command_s,

@@ -15,11 +15,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import cached_property
 from typing import Any, TypeVar
 
 from postme.config import CalendarColumns, Settings, Stage
 from postme.errors import ColumnMissing, TabMissing
 from postme.i18n import _
+from postme.links import shortcode_from_link
 from postme.parsing import ParseProblem, normalize_label, parse_date, parse_time, show_value
 from postme.stores.base import (
     Cell,
@@ -131,6 +133,12 @@ class CalendarEntry:
     @property
     def title(self) -> str:
         return self.get("title")
+
+    @cached_property
+    def link_shortcode(self) -> str | None:
+        """The shortcode of the post the row's link names (None: no post link). Kept: every
+        matching of a run (slots, the week, each week of the history) asks for it."""
+        return shortcode_from_link(self.get("link"))
 
 
 @dataclass(frozen=True)
@@ -340,15 +348,17 @@ _Memo = dict[tuple[Callable[[Cell], object], type, Cell], object]
 def _cached(memo: _Memo, parse: Callable[[Cell], T], value: Cell) -> T:
     """``parse(value)``, remembered in ``memo``; a ParseProblem is raised again each time."""
     key = (parse, value.__class__, value)
-    try:
-        found = memo[key]
-    except KeyError:
+    found = memo.get(key, memo)  # the memo itself: not parsed yet
+    if found is memo:
         try:
-            found = memo[key] = parse(value)
+            found = parse(value)
         except ParseProblem as e:
-            found = memo[key] = e
+            found = e.with_traceback(None)  # kept without its frames
+        memo[key] = found
     if isinstance(found, ParseProblem):
-        raise found.with_traceback(None)
+        # A new exception each time: one that was raised carries a traceback (frames →
+        # this memo → it), a cycle that kept the whole read alive until a full collection.
+        raise ParseProblem(found.kind, found.message, found.value)
     return found  # type: ignore[return-value]
 
 

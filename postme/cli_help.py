@@ -40,7 +40,7 @@ def run_language(args: Sequence[str], env: Any = None) -> str:
             return word[7:]
     if (language := env_language(env)) is not None:
         return language
-    from postme.config import configured_language
+    from postme.config_files import configured_language
 
     config = None
     for index, word in enumerate(words[:-1]):

@@ -1,9 +1,13 @@
 """The account's history as tables: best time to post, trends over weeks, programme mix.
 
-pandas is the table engine here and is imported inside the functions, never at module
-level: ``import pandas`` costs about 0.6 s, and ``postme --help`` or a plain ``validate``
-must not pay it. The weekly hot path (reading 100k calendar rows) stays on plain Python;
-only the already-read history goes into DataFrames.
+The per-post figures have one home, :func:`history_posts` (plain records); the figures of
+the weekly run (best time, trends, programme mix) are computed from those records and
+from the weekly reports with plain Python: over 16 weeks they are a few hundred posts, and
+``import pandas`` (0.2–0.7 s, +40 MiB) would cost a weekly run more than all of its
+computing. pandas is the table engine of what works on the whole history: the frames for
+data people (:func:`frames`, :func:`post_frame`: the same records as DataFrames), the
+monthly report and the city league (:mod:`postme.monthly`). It is imported inside those
+functions, never at module level.
 
 Definitions (``docs/insights.md`` repeats them for the team):
 
@@ -34,10 +38,14 @@ Missing stays missing: an unknown figure is ``None`` (an empty cell), never 0.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from statistics import fmean
 from typing import TYPE_CHECKING, Any
 
 from postme.i18n import _
@@ -68,25 +76,6 @@ DEFAULT_WEEKS = 16
 DEFAULT_MIN_POSTS = 3
 TREND_AVERAGE_WEEKS = 4
 MIX_WEEKS = (4, 12)
-
-POST_COLUMNS = (
-    "shortcode",
-    "link",
-    "posted_at",
-    "date",
-    "weekday",
-    "band",
-    "has_time",
-    "format",
-    "program",
-    "likes",
-    "comments",
-    "views",
-    "reach",
-    "interactions",
-    "followers_at_post",
-    "engagement_rate_pct",
-)
 
 
 def band_of(hour: int) -> str:
@@ -194,30 +183,53 @@ def follower_frame(points: Sequence[FollowerPoint]) -> pd.DataFrame:
     return frame
 
 
-def followers_at(points: Sequence[FollowerPoint], day: dt.date) -> int | None:
-    """Followers of the latest snapshot dated on or before ``day`` (None without one)."""
-    found: int | None = None
-    for point in sorted(points, key=lambda p: (p.date, p.row)):
-        if point.date > day:
-            break
-        if point.followers is not None:
-            found = point.followers
-    return found
+@dataclass(frozen=True, slots=True)
+class HistoryPost:
+    """One Instagram post of the history with the figures the history works from: its
+    moment in the team's zone, weekday and time band, format, programme (from the
+    calendar), followers at posting time and ER. A row of :func:`post_frame`."""
+
+    shortcode: str | None
+    link: str | None
+    posted_at: dt.datetime  # in the team's zone
+    date: dt.date
+    weekday: int  # Monday 0
+    band: str | None  # None: the post was typed with a date only
+    has_time: bool
+    format: str | None
+    program: str | None
+    likes: int | None
+    comments: int | None
+    views: int | None
+    reach: int | None
+    interactions: int | None
+    followers_at_post: int | None
+    engagement_rate_pct: float | None
 
 
-def post_frame(
+POST_COLUMNS = tuple(f.name for f in fields(HistoryPost))
+
+
+def history_posts(
     posts: Sequence[PostMetric],
     followers: Sequence[FollowerPoint],
     calendar: Calendar,
     settings: Settings,
-) -> pd.DataFrame:
-    """One row per post (columns :data:`POST_COLUMNS`), its programme from the calendar
-    by the weekly analysis's rule (link shortcode, else the day's rows in time order)."""
-    import bisect
+    *,
+    since: dt.date | None = None,
+) -> list[HistoryPost]:
+    """Each post (in posting order; a repeated shortcode once, posts without a moment
+    left out) with its programme from the calendar by the weekly analysis's rule (link
+    shortcode, else the day's rows in time order). ``since``: only posts dated on or
+    after that day are returned, with the programmes matching every post would give them.
 
-    import pandas as pd
-
+    Matching pairs a post with a row of its own day, or with a row (of any day) linking to
+    it. So a post before ``since`` can change the programme of a later one only through a
+    row dated from ``since`` on that links to it: such a row is its post's, not free for a
+    post of its day. Those earlier posts are matched along; the others are left out (at
+    100k calendar rows that is most of the history)."""
     from postme.analysis import WeekPost, with_programs
+    from postme.matching import post_shortcode
     from postme.parsing import normalize_label
     from postme.tabs.metrics import format_words
 
@@ -225,6 +237,10 @@ def post_frame(
     known = sorted((p for p in followers if p.followers is not None), key=lambda p: (p.date, p.row))
     days = [p.date for p in known]
     words = format_words(settings)
+    linked: set[str | None] = set()
+    if since is not None:
+        linked = {e.link_shortcode for e in calendar.entries if e.date and e.date >= since}
+        linked.discard(None)
     wrapped: list[WeekPost] = []
     seen: set[str] = set()
     for metric in posts:
@@ -233,6 +249,8 @@ def post_frame(
         if metric.shortcode:
             seen.add(metric.shortcode)
         local = metric.posted_at.astimezone(zone)
+        if since is not None and local.date() < since and post_shortcode(metric) not in linked:
+            continue
         at = bisect.bisect_right(days, local.date())
         count = known[at - 1].followers if at else None
         interactions = None
@@ -241,33 +259,51 @@ def post_frame(
         wrapped.append(WeekPost(metric, local, interactions, count))
     wrapped.sort(key=lambda p: (p.local, p.metric.row))
     wrapped = with_programs(wrapped, calendar.entries, zone)
-    records: list[dict[str, Any]] = []
+    records: list[HistoryPost] = []
     for post in wrapped:
+        day = post.local.date()
+        if since is not None and day < since:
+            continue
         metric = post.metric
         rate = None
         if post.interactions is not None and post.followers:
             rate = post.interactions / post.followers * 100
         kind = metric.type
         records.append(
-            {
-                "shortcode": metric.shortcode,
-                "link": metric.link,
-                "posted_at": post.local,
-                "date": post.local.date(),
-                "weekday": post.local.weekday(),
-                "band": band_of(post.local.hour) if metric.has_time else None,
-                "has_time": metric.has_time,
-                "format": words.get(normalize_label(kind), kind) if kind else None,
-                "program": post.program,
-                "likes": metric.likes,
-                "comments": metric.comments,
-                "views": metric.views,
-                "reach": metric.reach,
-                "interactions": post.interactions,
-                "followers_at_post": post.followers,
-                "engagement_rate_pct": rate,
-            }
+            HistoryPost(
+                shortcode=metric.shortcode,
+                link=metric.link,
+                posted_at=post.local,
+                date=day,
+                weekday=post.local.weekday(),
+                band=band_of(post.local.hour) if metric.has_time else None,
+                has_time=metric.has_time,
+                format=words.get(normalize_label(kind), kind) if kind else None,
+                program=post.program,
+                likes=metric.likes,
+                comments=metric.comments,
+                views=metric.views,
+                reach=metric.reach,
+                interactions=post.interactions,
+                followers_at_post=post.followers,
+                engagement_rate_pct=rate,
+            )
         )
+    return records
+
+
+def post_frame(
+    posts: Sequence[PostMetric],
+    followers: Sequence[FollowerPoint],
+    calendar: Calendar,
+    settings: Settings,
+) -> pd.DataFrame:
+    """:func:`history_posts` as a DataFrame (columns :data:`POST_COLUMNS`; counts as
+    nullable integers, the ER as floats with NaN where unknown)."""
+    import pandas as pd
+
+    row = attrgetter(*POST_COLUMNS)
+    records = [row(post) for post in history_posts(posts, followers, calendar, settings)]
     frame = pd.DataFrame.from_records(records, columns=list(POST_COLUMNS))
     counts = ("likes", "comments", "views", "reach", "interactions", "followers_at_post")
     frame = frame.astype(dict.fromkeys(counts, "Int64"))
@@ -383,63 +419,66 @@ class BestTime:
 
 
 def best_time(
-    posts: pd.DataFrame,
+    posts: Sequence[HistoryPost],
     *,
     as_of: dt.date,
     weeks: int = DEFAULT_WEEKS,
     min_posts: int = DEFAULT_MIN_POSTS,
 ) -> BestTime:
-    """The weekday × band table of ``posts`` (a :func:`post_frame`) over the ``weeks``
-    weeks up to ``as_of``. Followers at posting time are already in the frame (its
-    ``engagement_rate_pct``), so the follower snapshots are not needed again here."""
+    """The weekday × band table of ``posts`` (from :func:`history_posts`) over the
+    ``weeks`` weeks up to ``as_of``. Followers at posting time are already in each post's
+    ER, so the follower snapshots are not needed again here."""
     start = as_of - dt.timedelta(days=weeks * 7 - 1)
-    window = posts[
-        (posts["date"] >= start) & (posts["date"] <= as_of) & posts["engagement_rate_pct"].notna()
-    ]
-    timed = window[window["band"].notna()]
-    grouped = timed.groupby(["weekday", "band"])["engagement_rate_pct"].agg(["count", "mean"])
-    stats = {
-        (int(weekday), str(band)): (int(count), float(mean))
-        for (weekday, band), count, mean in zip(
-            grouped.index, grouped["count"], grouped["mean"], strict=True
-        )
-    }
-    cells: list[ScoreCell] = []
-    for weekday in range(7):
-        for _first, _end, label in BANDS:
-            count, mean = stats.get((weekday, label), (0, math.nan))
-            cells.append(
-                ScoreCell(label, weekday, count, None if count == 0 else mean, count >= min_posts)
-            )
+    window = [p for p in posts if start <= p.date <= as_of and p.engagement_rate_pct is not None]
+    timed = [p for p in window if p.band is not None]
+    rates = _rates_by(timed, lambda p: (p.weekday, p.band))
+    cells = tuple(
+        _score_cell(label, weekday, rates.get((weekday, label), []), min_posts)
+        for weekday in range(7)
+        for _first, _end, label in BANDS
+    )
     best = _winner(cells)
     weeks_needed: int | None = None
-    if best is None and not timed.empty:
+    if best is None and timed:
         fullest = max(c.posts for c in cells)
-        first_day = min(timed["date"])
+        first_day = min(p.date for p in timed)
         covered = max(1, math.ceil(((as_of - first_day).days + 1) / 7))
         weeks_needed = max(1, math.ceil(covered * min_posts / fullest) - covered)
     return BestTime(
         as_of=as_of,
         weeks=weeks,
         min_posts=min_posts,
-        cells=tuple(cells),
+        cells=cells,
         best=best,
         weeks_needed=weeks_needed,
-        formats=_group_cells(window, "format", min_posts),
-        programs=_group_cells(window, "program", min_posts),
+        formats=_group_cells(window, lambda p: p.format, min_posts),
+        programs=_group_cells(window, lambda p: p.program, min_posts),
         posts_used=len(timed),
     )
 
 
-def _group_cells(window: pd.DataFrame, column: str, min_posts: int) -> tuple[ScoreCell, ...]:
-    known = window[window[column].notna()]
-    grouped = known.groupby(column)["engagement_rate_pct"].agg(["count", "mean"])
-    return tuple(
-        ScoreCell(
-            str(name), None, int(row["count"]), float(row["mean"]), int(row["count"]) >= min_posts
-        )
-        for name, row in grouped.sort_index().iterrows()
-    )
+def _rates_by(
+    posts: Sequence[HistoryPost], key: Callable[[HistoryPost], Any]
+) -> dict[Any, list[float]]:
+    """The ERs of ``posts`` grouped by ``key`` (posts whose key is None left out)."""
+    groups: dict[Any, list[float]] = defaultdict(list)
+    for post in posts:
+        group = key(post)
+        if group is not None and post.engagement_rate_pct is not None:
+            groups[group].append(post.engagement_rate_pct)
+    return groups
+
+
+def _score_cell(key: str, weekday: int | None, rates: Sequence[float], min_posts: int) -> ScoreCell:
+    mean = fmean(rates) if rates else None
+    return ScoreCell(key, weekday, len(rates), mean, len(rates) >= min_posts)
+
+
+def _group_cells(
+    window: Sequence[HistoryPost], key: Callable[[HistoryPost], str | None], min_posts: int
+) -> tuple[ScoreCell, ...]:
+    groups = _rates_by(window, key)
+    return tuple(_score_cell(name, None, groups[name], min_posts) for name in sorted(groups))
 
 
 def _winner(cells: Sequence[ScoreCell]) -> ScoreCell | None:
@@ -484,7 +523,6 @@ def weekly_history(
     """
     from postme.analysis import analyse_week
     from postme.calendar import Calendar
-    from postme.slots import shortcode_from_link
 
     as_of = as_of or last_week.end + dt.timedelta(days=1)
     first = last_week.shift(-(weeks - 1)).start
@@ -499,8 +537,7 @@ def weekly_history(
     entries = tuple(
         e
         for e in calendar.entries
-        if (e.date is not None and first <= e.date <= last_week.end)
-        or (e.get("link") and shortcode_from_link(e.get("link")) in codes)
+        if (e.date is not None and first <= e.date <= last_week.end) or e.link_shortcode in codes
     )
     narrowed = Calendar(calendar.tab, calendar.columns, entries)
     grace = dt.timedelta(minutes=settings.schedule.grace_minutes)
@@ -571,23 +608,17 @@ def trends(weekly_rows: Sequence[WeekReport | Mapping[str, Any]]) -> Trends:
     """Change of the latest week (the last row) against the week before and against the
     mean of the 4 weeks before it, for :data:`TREND_FIGURES`. Rows are
     :class:`~postme.analysis.WeekReport` or mappings with the same field names, oldest
-    first."""
-    import pandas as pd
-
+    first; a value that is not a number counts as missing."""
     records = [_as_mapping(row) for row in weekly_rows]
-    frame = pd.DataFrame.from_records(
-        [{k: r.get(k) for k in ("week", *TREND_FIGURES)} for r in records],
-        columns=["week", *TREND_FIGURES],
-    )
-    if frame.empty:
+    if not records:
         return Trends(None, tuple(Trend(f, None, None, None, None, None) for f in TREND_FIGURES))
     result = []
     for figure in TREND_FIGURES:
-        series = pd.to_numeric(frame[figure], errors="coerce").astype("float64")
-        value = _opt(series.iloc[-1])
-        previous = _opt(series.iloc[-2]) if len(series) > 1 else None
-        before = series.iloc[-1 - TREND_AVERAGE_WEEKS : -1].dropna()
-        average = float(before.mean()) if len(before) else None
+        series = [_number(r.get(figure)) for r in records]
+        value = series[-1]
+        previous = series[-2] if len(series) > 1 else None
+        before = [v for v in series[-1 - TREND_AVERAGE_WEEKS : -1] if v is not None]
+        average = fmean(before) if before else None
         result.append(
             Trend(
                 figure,
@@ -598,7 +629,7 @@ def trends(weekly_rows: Sequence[WeekReport | Mapping[str, Any]]) -> Trends:
                 None if value is None or average is None else value - average,
             )
         )
-    return Trends(str(frame["week"].iloc[-1]), tuple(result))
+    return Trends(str(records[-1].get("week")), tuple(result))
 
 
 @dataclass(frozen=True)
@@ -646,60 +677,48 @@ class ProgramMix:
 
 def programme_mix(reports: Sequence[WeekReport], weeks: int) -> ProgramMix:
     """The programme mix of the last ``weeks`` of ``reports`` (oldest first)."""
-    import pandas as pd
-
     from postme.analysis import percent
 
     chosen = list(reports)[-weeks:] if weeks > 0 else []
-    records = [
-        {
-            "program": p.program,
-            "posts": p.posts,
-            "interactions": p.interactions,
-            "planned": p.planned,
-            "published": p.published,
-            "cancelled": p.cancelled,
-        }
-        for report in chosen
-        for p in report.by_program
-    ]
-    columns = ["program", "posts", "interactions", "planned", "published", "cancelled"]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    if frame.empty:
-        return ProgramMix(weeks, (), ())
-    frame["interactions"] = frame["interactions"].astype("Float64")
-    grouped = frame.groupby("program").agg(
-        posts=("posts", "sum"),
-        interactions=("interactions", lambda s: s.sum() if s.notna().any() else None),
-        planned=("planned", "sum"),
-        published=("published", "sum"),
-        cancelled=("cancelled", "sum"),
-    )
-    total_posts = int(grouped["posts"].sum())
-    known = grouped["interactions"].dropna()
-    total_inter = float(known.sum()) if len(known) else None
+    posts: dict[str, int] = defaultdict(int)
+    interactions: dict[str, int | None] = {}
+    planned: dict[str, int] = defaultdict(int)
+    published: dict[str, int] = defaultdict(int)
+    cancelled: dict[str, int] = defaultdict(int)
+    for report in chosen:
+        for p in report.by_program:
+            posts[p.program] += p.posts
+            planned[p.program] += p.planned
+            published[p.program] += p.published
+            cancelled[p.program] += p.cancelled
+            known = interactions.get(p.program)
+            if p.interactions is not None:
+                interactions[p.program] = (known or 0) + p.interactions
+            else:
+                interactions.setdefault(p.program, None)
+    total_posts = sum(posts.values())
+    known_totals = [v for v in interactions.values() if v is not None]
+    total_inter = sum(known_totals) if known_totals else None
     shares = []
     not_delivered = []
-    for name, row in grouped.sort_index().iterrows():
-        posts = int(row["posts"])
-        inter = None if _missing(row["interactions"]) else int(row["interactions"])
-        due = int(row["planned"]) - int(row["cancelled"])
-        published = int(row["published"])
-        if due > 0 and published == 0:
-            not_delivered.append(str(name))
+    for name in sorted(posts):
+        inter = interactions[name]
+        due = planned[name] - cancelled[name]
+        if due > 0 and published[name] == 0:
+            not_delivered.append(name)
         shares.append(
             ProgramShare(
-                program=str(name),
-                posts=posts,
+                program=name,
+                posts=posts[name],
                 interactions=inter,
-                share_of_posts_pct=percent(posts, total_posts),
+                share_of_posts_pct=percent(posts[name], total_posts),
                 share_of_interactions_pct=(
                     percent(inter, total_inter) if inter is not None and total_inter else None
                 ),
-                planned=int(row["planned"]),
-                published=published,
-                cancelled=int(row["cancelled"]),
-                plan_adherence_pct=percent(published, due),
+                planned=planned[name],
+                published=published[name],
+                cancelled=cancelled[name],
+                plan_adherence_pct=percent(published[name], due),
             )
         )
     return ProgramMix(weeks, tuple(shares), tuple(not_delivered))
@@ -750,8 +769,9 @@ def compute_insights(
 ) -> Insights:
     """Best time, trends and programme mix from data a weekly run has already read."""
     last_week = last_week or last_complete_week(as_of)
-    table = post_frame(posts, followers, calendar, settings)
-    best = best_time(table, as_of=as_of, weeks=weeks, min_posts=min_posts)
+    since = as_of - dt.timedelta(days=weeks * 7 - 1)  # best_time's window
+    recent = history_posts(posts, followers, calendar, settings, since=since)
+    best = best_time(recent, as_of=as_of, weeks=weeks, min_posts=min_posts)
     reports = weekly_history(
         calendar,
         followers,
@@ -778,17 +798,12 @@ def _as_mapping(row: WeekReport | Mapping[str, Any]) -> Mapping[str, Any]:
     return {k: getattr(row, k) for k in ("week", *TREND_FIGURES)}
 
 
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN and pandas.NA
-    except TypeError:
-        return True
-
-
-def _opt(value: object) -> float | None:
-    return None if _missing(value) else float(value)  # type: ignore[arg-type]
+def _number(value: object) -> float | None:
+    """A figure as a float; None for a missing value (None, NaN) or one that is not a
+    number."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    return float(value)
 
 
 def _round(value: float | None) -> float | None:

@@ -107,7 +107,7 @@ def match_posts(
     matched_rows: set[int] = set()
     # Pass 1: by the link's shortcode, any date, any stage.
     for entry in entries:
-        code = shortcode_from_link(entry.get("link"))
+        code = entry.link_shortcode
         if code and code in by_code:
             matched_rows.add(entry.row)
             for index in by_code[code]:
@@ -124,7 +124,9 @@ def match_posts(
         spare[moment.date()].append(index)
 
     def pair(rows: Iterable[CalendarEntry]) -> None:
-        ordered = sorted(rows, key=lambda e: (e.time is None, e.time or dt.time.min, e.row))
+        # Only rows on a day with a post left can pair: sort those, not the whole calendar.
+        candidates = [e for e in rows if e.date in spare]
+        ordered = sorted(candidates, key=lambda e: (e.time is None, e.time or dt.time.min, e.row))
         for entry in ordered:
             if entry.row in matched_rows or entry.date is None:
                 continue

@@ -60,7 +60,7 @@ from typing import Any
 from postme.calendar import Calendar, CalendarEntry
 from postme.config import Program, Settings
 from postme.i18n import _
-from postme.links import is_post_link, parse_link
+from postme.links import parse_link
 from postme.parsing import extract_hashtags, extract_mentions, normalize_label
 from postme.rules import ALWAYS_REPORTED, DEFAULT_SEVERITY, RULE_IDS
 from postme.stores.base import Cell
@@ -643,7 +643,7 @@ class _Checker:
         if not self.on("bad-link") or entry.stage != "published":
             return
         link = entry.get("link")
-        if not link or is_post_link(link):
+        if not link or entry.link_shortcode is not None:  # a post link (parsed once a run)
             return
         if entry.format in _NO_POST_FORMATS and parse_link(link) is not None:
             return

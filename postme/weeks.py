@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from postme.errors import ConfigError
@@ -22,11 +23,12 @@ class IsoWeek:
     def label(self) -> str:
         return f"{self.year}-W{self.week:02d}"
 
-    @property
+    # Cached: the analysis compares every row's date with the week's bounds.
+    @cached_property
     def start(self) -> dt.date:
         return dt.date.fromisocalendar(self.year, self.week, 1)
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         return dt.date.fromisocalendar(self.year, self.week, 7)
 

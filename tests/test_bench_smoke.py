@@ -60,3 +60,32 @@ def test_cold_start_times_whole_processes_of_both_sides() -> None:
     for key in ("postme_s", "bare_s", "postme_cpu_s", "bare_cpu_s"):
         assert figures[key] > 0
     assert figures["ratio"] == figures["postme_s"] / figures["bare_s"]
+
+
+def test_help_in_the_configs_language_does_not_import_the_config_models(tmp_path: Path) -> None:
+    """``postme --help`` reads the config's language with tomllib alone: pydantic (the
+    config's models, ~80 ms of imports) would make it 2× a bare Typer app's help."""
+    import subprocess
+
+    (tmp_path / "postme.toml").write_text('language = "en"\n', encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from postme.__main__ import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'pandas'}))\n"
+    )
+    root = BENCHMARKS.parent
+    env = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, "--help"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Print the postme version." in done.stdout  # in the config's English, not "Cetak"
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,9 +14,11 @@ from fakes.calendar import make_calendar, make_settings
 
 from postme.history import (
     BANDS,
+    HistoryPost,
     band_of,
     best_time,
     compute_insights,
+    history_posts,
     post_frame,
     programme_mix,
     trends,
@@ -73,7 +77,7 @@ def test_band_of_covers_the_day() -> None:
 def test_sixteen_weeks_name_the_planted_slot_with_its_post_count() -> None:
     posts, points = _history(16)
     calendar = make_calendar([], settings=SETTINGS)
-    table = post_frame(posts, points, calendar, SETTINGS)
+    table = history_posts(posts, points, calendar, SETTINGS)
     result = best_time(table, as_of=AS_OF, weeks=16, min_posts=3)
     assert result.best is not None
     assert (result.best.weekday, result.best.key) == (3, "18–21")
@@ -99,7 +103,7 @@ def test_followers_at_posting_time_not_today() -> None:
 
 def test_thin_history_says_not_enough_data_and_how_many_weeks() -> None:
     posts, points = _history(2)
-    table = post_frame(posts, points, make_calendar([], settings=SETTINGS), SETTINGS)
+    table = history_posts(posts, points, make_calendar([], settings=SETTINGS), SETTINGS)
     result = best_time(table, as_of=AS_OF, weeks=16, min_posts=3)
     assert result.best is None
     assert result.weeks_needed == 1  # each weekday slot has 2 posts; 3 are needed
@@ -108,7 +112,7 @@ def test_thin_history_says_not_enough_data_and_how_many_weeks() -> None:
 
 
 def test_no_posts_at_all() -> None:
-    table = post_frame([], [], make_calendar([], settings=SETTINGS), SETTINGS)
+    table = history_posts([], [], make_calendar([], settings=SETTINGS), SETTINGS)
     result = best_time(table, as_of=AS_OF)
     assert result.best is None and result.weeks_needed is None
     assert result.best_format is None and result.best_program is None
@@ -134,7 +138,7 @@ def test_best_format_and_programme_by_the_same_rate() -> None:
             post if not thursday else _post(post.row, post.posted_at, post.likes or 0, "Reels")
         )
     calendar = make_calendar(rows, settings=SETTINGS)
-    table = post_frame(changed, points, calendar, SETTINGS)
+    table = history_posts(changed, points, calendar, SETTINGS)
     result = best_time(table, as_of=AS_OF, weeks=16)
     assert result.best_format is not None and result.best_format.key == "reels"
     assert result.best_format.posts == 6
@@ -231,6 +235,130 @@ def test_importing_the_module_does_not_import_pandas() -> None:
     code = "import postme.history, sys; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_weekly_run_computes_its_insights_without_importing_pandas(tmp_path: Path) -> None:
+    """Best time, trends and the mix of a weekly run are a few hundred posts: plain Python.
+    pandas (0.2–0.7 s of import) is for frames(), the monthly report and the league."""
+    import json
+    import subprocess
+
+    from postme.demo import prepare_demo
+
+    prepare_demo(tmp_path / "demo")
+    script = (
+        "import json, sys, datetime as dt\n"
+        "from pathlib import Path\n"
+        "from postme.config import load_config\n"
+        "from postme.jobs import run_report\n"
+        f"settings = load_config(Path({str(tmp_path / 'demo' / 'postme.toml')!r}), env={{}})\n"
+        "result = run_report(settings, dt.date(2026, 11, 23), dry_run=True)\n"
+        "print(json.dumps([result.insights.best.posts_used, 'pandas' in sys.modules]))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {"XDG_CACHE_HOME": str(tmp_path), "HOME": str(tmp_path), "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    posts_used, pandas_loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert posts_used > 0  # the history step ran, on the demo's posts
+    assert pandas_loaded is False
+
+
+def test_the_window_of_posts_keeps_the_programmes_of_matching_every_post() -> None:
+    """A row dated in the window may link to a post from before it: that row is its post's,
+    so the window's post of that day pairs with the other row, as when every post is
+    matched."""
+    since = dt.date(2026, 11, 16)
+    before = _post(2, dt.datetime(2026, 11, 2, 8, 0, tzinfo=ZONE), 10)
+    inside = _post(3, dt.datetime(2026, 11, 17, 9, 0, tzinfo=ZONE), 20)
+    rows = [
+        {
+            "date": "17/11/2026",
+            "time": "07:00",
+            "program": "Konde Emas",
+            "status": "Terupload",
+            "link": f"https://www.instagram.com/p/{before.shortcode}/",  # typed late
+        },
+        {"date": "17/11/2026", "time": "10:00", "program": "Nice to Know", "status": "Terupload"},
+    ]
+    calendar = make_calendar(rows, settings=SETTINGS)
+    points = [FollowerPoint(2, dt.date(2026, 11, 1), 1000, None, None)]
+    whole = history_posts([before, inside], points, calendar, SETTINGS)
+    window = history_posts([before, inside], points, calendar, SETTINGS, since=since)
+    assert [p.program for p in whole] == ["Konde Emas", "Nice to Know"]
+    assert window == [p for p in whole if p.date >= since]
+    assert [(p.shortcode, p.program) for p in window] == [(inside.shortcode, "Nice to Know")]
+
+
+def test_best_time_and_mix_against_a_hand_computed_case() -> None:
+    """Small enough to compute by hand: three posts in one cell, one in another, one
+    untimed; two weeks of programme lines for the mix (the trends' case is above)."""
+    from postme.analysis import ProgramStats, analyse_week
+
+    def post(day: int, hour: int | None, likes: int, followers: int) -> HistoryPost:
+        moment = dt.datetime(2026, 11, day, hour or 0, tzinfo=ZONE)
+        rate = likes / followers * 100
+        return HistoryPost(
+            f"C{day}{hour}", None, moment, moment.date(), moment.weekday(),
+            None if hour is None else band_of(hour), hour is not None, "photo",
+            "SIKAKUNG" if day < 20 else "Info Grafis", likes, 0, None, None, likes,
+            followers, rate,
+        )  # fmt: skip
+
+    posts = [
+        post(5, 19, 10, 1000),  # Thursday 18–21: 1 %
+        post(12, 20, 30, 1000),  # Thursday 18–21: 3 %
+        post(19, 18, 50, 2000),  # Thursday 18–21: 2.5 %
+        post(23, 7, 90, 1000),  # Monday 06–09: 9 %, one post: not ranked
+        post(24, None, 40, 1000),  # no time: format and programme only, 4 %
+    ]
+    result = best_time(posts, as_of=AS_OF, weeks=4, min_posts=3)
+    thursday = result.cell(3, "18–21")
+    assert (thursday.posts, thursday.ranked) == (3, True)
+    assert thursday.engagement_rate_pct == pytest.approx((1 + 3 + 2.5) / 3)
+    assert result.cell(0, "06–09").posts == 1 and not result.cell(0, "06–09").ranked
+    assert result.best == thursday and result.posts_used == 4
+    photo = result.best_format
+    assert photo is not None and photo.posts == 5
+    assert photo.engagement_rate_pct == pytest.approx((1 + 3 + 2.5 + 9 + 4) / 5)
+    programs = {c.key: c for c in result.programs}
+    assert (programs["SIKAKUNG"].posts, programs["SIKAKUNG"].ranked) == (3, True)
+    assert programs["SIKAKUNG"].engagement_rate_pct == pytest.approx(6.5 / 3)
+    assert (programs["Info Grafis"].posts, programs["Info Grafis"].ranked) == (2, False)
+    assert programs["Info Grafis"].engagement_rate_pct == pytest.approx(6.5)
+    # Only the 4 weeks up to as_of: a post of October is outside the window.
+    october = post(5, 19, 10, 1000)
+    october = replace(october, date=dt.date(2026, 10, 1))
+    assert best_time([october], as_of=AS_OF, weeks=4).posts_used == 0
+
+    def stats(name: str, planned: int, published: int, posts: int, inter: int | None) -> Any:
+        return ProgramStats(
+            name, planned, published, 0, 0, None, posts, inter, 0, None, inter, None
+        )
+
+    empty = analyse_week(
+        week_of(AS_OF),
+        make_calendar([], settings=SETTINGS),
+        [],
+        [],
+        zone=ZONE,
+        as_of=AS_OF,
+        now=dt.datetime.combine(AS_OF, dt.time(23), ZONE),
+        grace=dt.timedelta(0),
+    )
+    week1 = replace(empty, by_program=(stats("A", 2, 2, 2, 30), stats("B", 1, 0, 0, None)))
+    week2 = replace(empty, by_program=(stats("A", 1, 1, 1, 10), stats("C", 1, 1, 1, None)))
+    mix = programme_mix([week1, week2], 2)
+    shares = {p.program: p for p in mix.programs}
+    assert [p.program for p in mix.programs] == ["A", "B", "C"]
+    assert shares["A"].posts == 3 and shares["A"].interactions == 40
+    assert shares["A"].share_of_posts_pct == pytest.approx(75.0)  # 3 of 4 posts
+    assert shares["A"].share_of_interactions_pct == pytest.approx(100.0)
+    assert shares["C"].interactions is None and shares["C"].share_of_interactions_pct is None
+    assert shares["B"].plan_adherence_pct == 0.0 and mix.not_delivered == ("B",)
+    assert programme_mix([week1, week2], 1).programs[0].posts == 1  # the last week only
 
 
 def test_weekly_history_matches_the_weekly_analysis_on_the_whole_calendar() -> None:

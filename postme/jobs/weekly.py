@@ -22,7 +22,7 @@ from postme.jobs.collect import CollectResult, Progress, fetch_instagram, merge_
 from postme.jobs.lock import spreadsheet_lock
 from postme.policy import ValidationResult, validate
 from postme.slots import SlotResult, check_slots
-from postme.stores.base import Store, TabRequest, WritePlan, WriteReport
+from postme.stores.base import Store, TabRequest, WritePlan, WriteReport, gc_paused
 from postme.weeks import IsoWeek, last_complete_week
 
 if TYPE_CHECKING:
@@ -318,8 +318,12 @@ def run_weekly(
     with spreadsheet_lock(store):
         if progress:
             progress(_("Reading the spreadsheet …"))
-        data = read_sheet(store, settings, week_requests(settings, comments=comments is not None))
-        plan, results = plan_week(data, collection, settings, week, clock, comments)
+        # The rows, reports and findings are acyclic: no collector passes over them.
+        with gc_paused():
+            data = read_sheet(
+                store, settings, week_requests(settings, comments=comments is not None)
+            )
+            plan, results = plan_week(data, collection, settings, week, clock, comments)
         for warning in results.warnings[len(data.calendar.warnings) :]:
             log.warning("%s", warning)
         if progress:
