@@ -98,7 +98,12 @@ def test_a_report_without_instagram_does_not_import_instaloader(tmp_path: Path) 
         "    pass\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'instaloader', 'matplotlib'}))\n"
     )
-    env = {"XDG_CACHE_HOME": str(tmp_path), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = {
+        "XDG_CACHE_HOME": str(tmp_path),
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),  # this checkout's postme, whatever the venv points at
+    }
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
     )
