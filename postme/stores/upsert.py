@@ -157,13 +157,16 @@ def resolve_plan(
         }:
             resolved.new_tabs.append(new)
     writes = [_retitle(w, titles) for w in plan.ranges]
-    grown: dict[str, Tab] = {}  # a tab as the earlier intents of this plan leave it
+    # A tab as the earlier intents of this plan leave it (built only when a later intent
+    # writes the same tab: a copy of a metrics tab costs more than resolving it).
+    grown: dict[str, _Resolution] = {}
     for intent in plan.intents:
         actual = find_title(titles, intent.tab)
-        tab = grown.get((actual or intent.tab).casefold()) or (tabs[actual] if actual else None)
+        earlier = grown.get((actual or intent.tab).casefold())
+        tab = earlier.after() if earlier else (tabs[actual] if actual else None)
         result = _resolve_intent(intent, tab)
         writes.extend(result.writes(actual or intent.tab))
-        grown[(actual or intent.tab).casefold()] = result.after
+        grown[(actual or intent.tab).casefold()] = result
     if cell_limit is not None:
         writes = _clean(writes, plan, tabs, cell_limit, resolved.shortened)
     resolved.writes = writes
@@ -262,7 +265,11 @@ class _Resolution:
     header_cells: dict[tuple[int, int], Cell]
     new_rows: list[dict[int, Cell]]  # below the last row, in order
     first_new_row: int
-    after: Tab  # the tab as it is once these cells are written (for a next intent)
+    layout: _Layout
+
+    def after(self) -> Tab:
+        """The tab as it is once these cells are written (for a next intent)."""
+        return self.layout.after(self.cells, self.new_rows)
 
     def writes(self, title: str) -> list[RangeWrite]:
         writes = compact(title, {**self.header_cells, **self.cells})
@@ -286,7 +293,7 @@ def _resolve_intent(intent: Intent, tab: Tab | None) -> _Resolution:
     else:
         cells, new_rows = _replace_cells(intent, layout)
     return _Resolution(
-        cells, header_cells, new_rows, layout.next_free_row, layout.after(cells, new_rows)
+        cells, header_cells, new_rows, layout.next_free_row, layout
     )
 
 

@@ -10,6 +10,7 @@ or, when the request has a ``fields`` mask, when the mask selects
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import secrets
 from typing import Any
@@ -36,11 +37,14 @@ class BatchRequests:
     ) -> dict[str, Any]:
         if not isinstance(body.get("requests"), list):
             raise ApiError(400, "Invalid JSON payload received. 'requests' is required.")
-        # All or nothing: work on a copy, swap it in when every request succeeded.
+        # All or nothing: work on a copy, swap it in when every request succeeded. Only
+        # the sheets the requests name (every request names its sheet by sheetId) are
+        # copied: a lock's batch does not copy a 10k-row calendar.
+        named = _sheet_ids(body["requests"])
         work = Spreadsheet(
             book.spreadsheet_id,
             book.title,
-            [s.clone() for s in book.sheets],
+            [s.clone() if s.sheet_id in named else s for s in book.sheets],
             book.shared_with,
             book.locale,
             book.time_zone,
@@ -330,3 +334,22 @@ class BatchRequests:
         sheet = self._grid(book, sheets.pop())
         sheet.formats.insert(min(int(args.get("index", 0)), len(sheet.formats)), rule)
         return {}
+
+
+def _sheet_ids(value: Any) -> set[Any]:
+    """Every ``sheetId`` anywhere in a batch's requests."""
+    found: set[Any] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, below in item.items():
+                if key in ("sheetId", "sheet_id") and not isinstance(below, dict | list):
+                    found.add(below)
+                    with contextlib.suppress(TypeError, ValueError):
+                        found.add(int(below))
+                else:
+                    stack.append(below)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
