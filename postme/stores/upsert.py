@@ -292,9 +292,7 @@ def _resolve_intent(intent: Intent, tab: Tab | None) -> _Resolution:
         cells, new_rows = _upsert_cells(intent, layout)
     else:
         cells, new_rows = _replace_cells(intent, layout)
-    return _Resolution(
-        cells, header_cells, new_rows, layout.next_free_row, layout
-    )
+    return _Resolution(cells, header_cells, new_rows, layout.next_free_row, layout)
 
 
 def _upsert_cells(
