@@ -396,8 +396,8 @@ AllAccountsOption = Annotated[
     bool,
     typer.Option(
         "--all",
-        help="City office: run every account (the [[accounts]] of this config, or every "
-        "*.toml in --dir) and write the roll-up.",
+        help="City office: run every account (those listed under accounts in this config, "
+        "or every *.toml in --dir) and write the roll-up.",
     ),
 ]
 AccountsDirOption = Annotated[

@@ -50,9 +50,41 @@ def run_language(args: Sequence[str], env: Any = None) -> str:
 
 
 def translated(text: str | None) -> str | None:
-    """A help text in the current language (the catalog's entry, else as it is)."""
+    """A help text in the current language (the catalog's entry, else as it is). Typer
+    reads help as Rich markup: help texts hold no square brackets (a test checks)."""
     # Help texts are catalog entries of their own, looked up by their English text.
     return i18n.translate(text) if text else text
+
+
+# Typer's own words around the help (typer.rich_utils, read when help or an error is
+# drawn), each a catalog entry: its constant's name → the English text.
+TYPER_WORDS = {
+    "OPTIONS_PANEL_TITLE": "Options",
+    "COMMANDS_PANEL_TITLE": "Commands",
+    "ARGUMENTS_PANEL_TITLE": "Arguments",
+    "ERRORS_PANEL_TITLE": "Error",
+    "REQUIRED_LONG_STRING": "[required]",
+    "DEFAULT_STRING": "[default: {}]",
+    "ABORTED_TEXT": "Aborted.",
+    "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.",
+}
+HELP_OPTION_TEXT = "Show this message and exit."
+
+
+def speak_typer() -> None:
+    """Typer's panel titles and hints in the run's language. Imports typer.rich_utils
+    (about 50 ms), so it is called only when help is drawn."""
+    from typer import rich_utils
+
+    for name, english in TYPER_WORDS.items():
+        setattr(rich_utils, name, i18n.translate(english))
+
+
+def translate_help_option(command: Any, ctx: Any) -> None:
+    """The ``--help`` option's own text ("Show this message and exit.")."""
+    option = command.get_help_option(ctx)
+    if option is not None:
+        option.help = translated(HELP_OPTION_TEXT)
 
 
 def translate_command(command: Any) -> None:
@@ -70,10 +102,14 @@ class TranslatedGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         i18n.set_language(run_language(args))
         translate_command(self)
+        translate_help_option(self, ctx)
+        if not args or "--help" in args:  # help is drawn in this run
+            speak_typer()
         return super().parse_args(ctx, args)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             translate_command(command)
+            translate_help_option(command, ctx)
         return command

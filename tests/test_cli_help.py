@@ -21,7 +21,7 @@ runner = CliRunner()
 def help_texts() -> list[str]:
     group = typer.main.get_command(app)
     assert isinstance(group, typer.core.TyperGroup)  # the app has subcommands
-    texts = [group.help]
+    texts = [group.help, *(getattr(p, "help", None) for p in group.params)]
     for command in group.commands.values():
         texts.append(command.help)
         # Options and Typer's arguments carry help; click's Parameter does not declare it.
@@ -67,3 +67,22 @@ def test_postme_lang_sets_a_runs_language(tmp_path: Path) -> None:
     config.write_text("timezone = 'Asia/Jakartaa'\n[sheet]\npath = 'x.xlsx'\n")
     result = runner.invoke(app, ["validate", "-c", str(config)], env={"POSTME_LANG": "en"})
     assert "unknown timezone" in result.stderr
+
+
+def test_help_texts_hold_no_markup_brackets() -> None:
+    # Typer reads help as Rich markup: "[[accounts]]" was drawn as "[]".
+    assert [t for t in help_texts() if "[" in t] == []
+
+
+def test_typers_own_words_speak_the_runs_language(tmp_workdir: Path) -> None:
+    from postme.cli_help import HELP_OPTION_TEXT, TYPER_WORDS
+
+    with PO_FILE.open("rb") as f:
+        catalog = read_po(f, locale="id")
+    assert all(translated(catalog, t) for t in [*TYPER_WORDS.values(), HELP_OPTION_TEXT])
+    indonesian = said(runner.invoke(app, ["weekly", "--help"], env={"POSTME_LANG": "id"}))
+    assert "Opsi" in indonesian and "Options" not in indonesian
+    assert "Tampilkan pesan ini lalu keluar." in indonesian
+    assert "Perintah" in said(runner.invoke(app, ["--help"], env={"POSTME_LANG": "id"}))
+    english = said(runner.invoke(app, ["weekly", "--help", "--lang", "en"]))
+    assert "Options" in english and "Show this message and exit." in english
