@@ -890,3 +890,39 @@ def test_a_lock_taken_over_during_the_run_stops_the_write(demo: Demo) -> None:
     assert demo.dump() == before
     (lock,) = demo.server.developer_metadata(demo.id).values()
     assert "other@host" in lock["metadataValue"]  # the other run's lock is left alone
+
+
+def test_a_tab_over_the_tag_budget_is_guarded_by_its_sentinel(
+    demo: Demo, clean_run: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """More rows to update in one tab than Google's metadata room allows tags for: only
+    the tab's last row is tagged. A row inserted after the tagging still moves it, so the
+    write is refused and made again, and every row lands on its key."""
+    from postme.stores.gsheets import rowtags
+
+    monkeypatch.setattr(rowtags, "TAG_BUDGET", 1)
+    demo.weekly(source=None)
+    tab = "Analisis Program"  # this week's rows are updated once Instagram is read
+    demo.server.after(
+        "batchUpdate",
+        lambda: demo.server.insert_rows(demo.id, tab, 2, [[f"{PERSON}: sisip"]]),
+        skip=1,
+    )
+    demo.server.reset_log()
+    with caplog.at_level(logging.INFO, logger="postme.sheets"):
+        result = demo.weekly()
+    assert result.written
+    assert any(
+        "only inserted and deleted rows are guarded" in r.getMessage() and tab in r.getMessage()
+        for r in caplog.records
+    )
+    assert demo.server.count("batchUpdate") >= 5  # the first write was refused
+    after = demo.dump()
+    week = "2026-W47"
+    programs = _rows_by_key(after[tab], 2)
+    clean_programs = _rows_by_key(clean_run[1][tab], 2)
+    assert {k: v for k, v in programs.items() if k[0] == week} == {
+        k: v for k, v in clean_programs.items() if k[0] == week
+    }
+    assert [r for r in after[tab] if r and str(r[0]).startswith(PERSON)] == [[f"{PERSON}: sisip"]]
+    assert demo.server.all_developer_metadata(demo.id) == {}
