@@ -926,3 +926,39 @@ def test_a_tab_over_the_tag_budget_is_guarded_by_its_sentinel(
     }
     assert [r for r in after[tab] if r and str(r[0]).startswith(PERSON)] == [[f"{PERSON}: sisip"]]
     assert demo.server.all_developer_metadata(demo.id) == {}
+
+
+def test_a_crashed_runs_row_tags_do_not_fill_googles_metadata_room(
+    demo: Demo, clean_run: Any
+) -> None:
+    """A run that died after tagging left its tags (the next write deletes them). Google
+    keeps at most 30,000 characters of developer metadata per sheet: the next run's own
+    tags would not fit on top of a crashed run's many, so its tagging deletes them first."""
+    from postme.stores.gsheets import rowtags
+
+    tab = "Waktu Terbaik"  # rows this run updates, so its tags go on this sheet
+    sheet_id = demo.server.sheet_id(demo.id, tab)
+    size = len(rowtags.TAG_KEY) + len("crashed1")
+    left = 0
+    while left + size <= 30_000:  # a crashed run's tags, up to the sheet's room
+        demo.server.add_developer_metadata(
+            demo.id,
+            {
+                "metadataKey": rowtags.TAG_KEY,
+                "metadataValue": "crashed1",
+                "location": {
+                    "dimensionRange": {
+                        "sheetId": sheet_id,
+                        "dimension": "ROWS",
+                        "startIndex": 1,
+                        "endIndex": 2,
+                    }
+                },
+                "visibility": "DOCUMENT",
+            },
+        )
+        left += size
+    result = demo.weekly()
+    assert result.written
+    assert demo.dump() == clean_run[1]
+    assert demo.server.all_developer_metadata(demo.id) == {}

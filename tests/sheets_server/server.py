@@ -348,6 +348,23 @@ class SheetsServer(TokenEndpoint, FaultsAndLog, DataFilterApi, BatchRequests):
             on_rows = metadata.on_dimension(book, self._sheet(spreadsheet_id, tab).sheet_id, "ROWS")
             return {index + 1: tags for index, tags in on_rows.items()}
 
+    def sheet_id(self, spreadsheet_id: str, tab: str) -> int:
+        with self._lock:
+            return self._sheet(spreadsheet_id, tab).sheet_id
+
+    def add_developer_metadata(self, spreadsheet_id: str, given: dict[str, Any]) -> int:
+        """Developer metadata another program (or a crashed run) left: a
+        ``DeveloperMetadata`` as createDeveloperMetadata takes it. Its id."""
+        with self._lock:
+            book = self._spreadsheets[spreadsheet_id]
+            before = dict(book.developer_metadata)
+            try:
+                made = metadata.create(book, given)
+            except ApiError:
+                book.developer_metadata = before
+                raise
+            return int(made["metadataId"])
+
     def delete_developer_metadata(self, spreadsheet_id: str, metadata_id: int) -> None:
         with self._lock:
             self._spreadsheets[spreadsheet_id].developer_metadata.pop(metadata_id, None)

@@ -561,14 +561,16 @@ class GoogleSheetsStore:
         fresh: dict[str, Tab | None] = {}
         tags: dict[str, dict[int, int]] = {}
         sentinels: set[str] = set()
-        for _round in range(rowtags.TAG_ROUNDS):
+        for round_ in range(rowtags.TAG_ROUNDS):
             missing = {
                 tab: sorted(rows - set(tags.get(tab, {})) if tab not in by_position else ())
                 for tab, rows in wanted.items()
             }
             missing = {t: r for t, r in missing.items() if r or t not in sentinels}
             if missing:
-                fresh, tags = self._tag(missing, present, token, _columns_needed(plan, wanted))
+                fresh, tags = self._tag(
+                    missing, present, token, _columns_needed(plan, wanted), first=not round_
+                )
                 sentinels |= set(missing)
             elif not fresh and present:
                 grids = self._grids(list(present))
@@ -596,10 +598,13 @@ class GoogleSheetsStore:
         present: Mapping[str, TabRequest],
         token: str,
         columns: Mapping[str, int],
+        *,
+        first: bool,
     ) -> tuple[dict[str, Tab | None], dict[str, dict[int, int]]]:
         """One batchUpdate tagging ``missing`` rows and each such tab's last grid row
         (and giving tabs the columns the write needs), answered with the touched tabs'
-        grid as it is once applied."""
+        grid as it is once applied. The ``first`` one of a look deletes every row tag
+        first: a crashed run's would count against Google's metadata room."""
         value = self._held
         for attempt in range(2):
             sheets = self._metadata()
@@ -609,7 +614,8 @@ class GoogleSheetsStore:
                 if t in sheets and need > sheets[t].columns
             ]
             self._check_size(sheets, growth, [], sheets)
-            requests = growth + [
+            requests = ([rowtags.delete_tags()] if first else []) + growth
+            requests += [
                 rowtags.create_tag(sheets[tab].sheet_id, row, token)
                 for tab, rows in missing.items()
                 for row in sorted({*rows, sheets[tab].rows})  # the sentinel: the last row
