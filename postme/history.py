@@ -763,11 +763,12 @@ def compute_insights(
     *,
     as_of: dt.date,
     now: dt.datetime,
-    weeks: int = DEFAULT_WEEKS,
-    min_posts: int = DEFAULT_MIN_POSTS,
     last_week: IsoWeek | None = None,
 ) -> Insights:
-    """Best time, trends and programme mix from data a weekly run has already read."""
+    """Best time, trends and programme mix from data a weekly run has already read; the
+    best-time window and its minimum posts per cell are the config's ``[report]``."""
+    weeks = settings.report.best_time_weeks
+    min_posts = settings.report.best_time_min_posts
     last_week = last_week or last_complete_week(as_of)
     since = as_of - dt.timedelta(days=weeks * 7 - 1)  # best_time's window
     recent = history_posts(posts, followers, calendar, settings, since=since)

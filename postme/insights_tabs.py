@@ -119,16 +119,7 @@ def plan_history(
     tab planned into ``plan``, and the summary lines (best time, trends, programme mix)."""
     from postme.history import compute_insights
 
-    insights = compute_insights(
-        calendar,
-        followers,
-        posts,
-        settings,
-        as_of=as_of,
-        now=now,
-        weeks=settings.report.best_time_weeks,
-        min_posts=settings.report.best_time_min_posts,
-    )
+    insights = compute_insights(calendar, followers, posts, settings, as_of=as_of, now=now)
     plan_best_time_tab(plan, existing, insights.best, settings, now)
     return insights, insights.summary(settings.language)
 

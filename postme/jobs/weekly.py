@@ -187,8 +187,6 @@ def plan_week(
         settings,
         as_of=clock.as_of,
         now=clock.stamp,
-        weeks=settings.report.best_time_weeks,
-        min_posts=settings.report.best_time_min_posts,
         last_week=week,
     )
     plan_report_writes(

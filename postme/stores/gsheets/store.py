@@ -302,8 +302,7 @@ class GoogleSheetsStore:
                     return current
                 requests = requests[-1:]  # not applied: create it again
             except SheetError as error:
-                cause = error.__cause__
-                if not isinstance(cause, APIError) or cause.response.status_code != 400:
+                if not _refused(error):
                     raise
                 current = self._lock_value()
                 if current is None:
@@ -483,9 +482,7 @@ class GoogleSheetsStore:
                 self._send_write(requests, value, resolved)
                 break
             except SheetError as error:
-                cause = error.__cause__
-                refused = isinstance(cause, APIError) and cause.response.status_code == 400
-                if not guards or not refused:
+                if not guards or not _refused(error):
                     raise
                 if attempt == rowtags.TAG_ROUNDS - 1:
                     raise SheetError(_rows_kept_moving(tags, rowtags.TAG_ROUNDS)) from error
@@ -527,10 +524,7 @@ class GoogleSheetsStore:
     def _raise_if_lock_lost(self, error: SheetError, value: str | None) -> None:
         """A batch opening with the lock guard was refused: LockBusy when the lock is no
         longer this run's (it expired and another run took it over)."""
-        cause = error.__cause__
-        if value is None or not isinstance(cause, APIError):
-            return
-        if cause.response.status_code != 400:
+        if value is None or not _refused(error):
             return
         holder = self._lock_value()
         if holder is None or holder == value:
@@ -568,9 +562,7 @@ class GoogleSheetsStore:
             }
             missing = {t: r for t, r in missing.items() if r or t not in sentinels}
             if missing:
-                fresh, tags = self._tag(
-                    missing, present, token, _columns_needed(plan, wanted), first=not round_
-                )
+                fresh, tags = self._tag(missing, present, token, first=not round_)
                 sentinels |= set(missing)
             elif not fresh and present:
                 grids = self._grids(list(present))
@@ -597,24 +589,17 @@ class GoogleSheetsStore:
         missing: Mapping[str, Sequence[int]],
         present: Mapping[str, TabRequest],
         token: str,
-        columns: Mapping[str, int],
         *,
         first: bool,
     ) -> tuple[dict[str, Tab | None], dict[str, dict[int, int]]]:
-        """One batchUpdate tagging ``missing`` rows and each such tab's last grid row
-        (and giving tabs the columns the write needs), answered with the touched tabs'
-        grid as it is once applied. The ``first`` one of a look deletes every row tag
-        first: a crashed run's would count against Google's metadata room."""
+        """One batchUpdate tagging ``missing`` rows and each such tab's last grid row,
+        answered with the touched tabs' grid as it is once applied. The ``first`` one of a
+        look deletes every row tag first: a crashed run's would count against Google's
+        metadata room. (Grid room for the write comes with the write.)"""
         value = self._held
         for attempt in range(2):
             sheets = self._metadata()
-            growth = [
-                batch.append_dimension(sheets[t].sheet_id, "COLUMNS", need - sheets[t].columns)
-                for t, need in columns.items()
-                if t in sheets and need > sheets[t].columns
-            ]
-            self._check_size(sheets, growth, [], sheets)
-            requests = ([rowtags.delete_tags()] if first else []) + growth
+            requests = [rowtags.delete_tags()] if first else []
             requests += [
                 rowtags.create_tag(sheets[tab].sheet_id, row, token)
                 for tab, rows in missing.items()
@@ -635,8 +620,7 @@ class GoogleSheetsStore:
                 break
             except SheetError as error:
                 self._raise_if_lock_lost(error, value)
-                cause = error.__cause__
-                if attempt or not isinstance(cause, APIError) or cause.response.status_code != 400:
+                if attempt or not _refused(error):
                     raise
                 # A person deleted rows since the grid's size was read: a tag fell outside
                 # it and Google refused them all. Read the sizes again, tag again.
@@ -671,24 +655,12 @@ class GoogleSheetsStore:
         return f"{quote_tab(title)}!1:{last}"
 
     def _batch_reply(self, body: dict[str, Any], fields: str) -> dict[str, Any]:
-        """A batchUpdate whose answer is needed. It only tags rows and grows the grid,
-        both harmless twice over, so a lost answer is sent again."""
-        client = self._http()
+        """A batchUpdate whose answer is needed. It only tags rows, harmless twice over,
+        so a lost answer is sent again."""
         lost: AnswerLost | None = None
         for _attempt in range(self.max_tries):
             try:
-                with self._errors.google():
-                    response = client.request(
-                        "post",
-                        SPREADSHEET_BATCH_UPDATE_URL % self.key,
-                        json=body,
-                        params={"fields": fields},
-                    )
-                    try:
-                        reply: dict[str, Any] = response.json()
-                    except ValueError as error:
-                        raise AnswerLost("batchUpdate", error) from error
-                    return reply
+                return self._post_batch(body, fields)
             except AnswerLost as error:
                 lost = error
         assert lost is not None
@@ -767,7 +739,7 @@ class GoogleSheetsStore:
                 # rows every week then needs growth only now and then.
                 length = max(rows - existing.rows, min(existing.rows, GROW_ROWS_MAX))
                 growth.append(batch.append_dimension(existing.sheet_id, "ROWS", length))
-        self._check_size(sheets, growth, writes, infos)
+        self._check_size(sheets, growth)
 
         cells: list[dict[str, Any]] = [
             batch.update_cells(infos[t].sheet_id, 0, 0, [new.headers])
@@ -808,11 +780,7 @@ class GoogleSheetsStore:
         return growth + cells + decorations, charts
 
     def _check_size(
-        self,
-        sheets: Mapping[str, _SheetInfo],
-        growth: Sequence[dict[str, Any]],
-        writes: Sequence[RangeWrite],
-        infos: Mapping[str, _SheetInfo],
+        self, sheets: Mapping[str, _SheetInfo], growth: Sequence[dict[str, Any]]
     ) -> None:
         grids = {s.sheet_id: (s.rows, s.columns) for s in sheets.values()}
         total = batch.cells_after(grids, growth)
@@ -906,24 +874,32 @@ class GoogleSheetsStore:
         comes back in the same answer (``includeSpreadsheetInResponse``) and is cached."""
         if not requests:
             return
-        client = self._http()
         body: dict[str, Any] = {"requests": requests}
-        params: dict[str, str | int | bool | float | list[str] | None] = {}
+        fields = None
         if refresh:
             body["includeSpreadsheetInResponse"] = True
             body["responseIncludeGridData"] = False
-            params["fields"] = "replies,updatedSpreadsheet(" + _METADATA_FIELDS + ")"
+            fields = "replies,updatedSpreadsheet(" + _METADATA_FIELDS + ")"
+        reply = self._post_batch(body, fields)
+        if refresh:
+            self._load_metadata(reply["updatedSpreadsheet"])
+
+    def _post_batch(self, body: dict[str, Any], fields: str | None) -> dict[str, Any]:
+        """Send one batchUpdate body and read its answer (``fields``: the answer's mask)."""
+        client = self._http()
+        params: dict[str, str | int | bool | float | list[str] | None] = {}
+        if fields is not None:
+            params["fields"] = fields
         with self._errors.google():
             response = client.request(
                 "post", SPREADSHEET_BATCH_UPDATE_URL % self.key, json=body, params=params
             )
             try:
-                reply = response.json()
+                reply: dict[str, Any] = response.json()
             except ValueError as error:
                 # Sent and answered, but the answer cannot be read: as good as lost.
                 raise AnswerLost("batchUpdate", error) from error
-            if refresh:
-                self._load_metadata(reply["updatedSpreadsheet"])
+        return reply
 
     def _metadata(self) -> dict[str, _SheetInfo]:
         if self._sheets is None:
@@ -1078,6 +1054,12 @@ def _room_needed(
     return need
 
 
+def _refused(error: SheetError) -> bool:
+    """Google refused the request as invalid (400): in a batch, nothing of it applied."""
+    cause = error.__cause__
+    return isinstance(cause, APIError) and cause.response.status_code == 400
+
+
 def _retitled(writes: Sequence[RangeWrite], present: Mapping[str, object]) -> list[RangeWrite]:
     titles = list(present)
     return [
@@ -1086,20 +1068,6 @@ def _retitled(writes: Sequence[RangeWrite], present: Mapping[str, object]) -> li
         else w
         for w in writes
     ]
-
-
-def _columns_needed(plan: WritePlan, rows: Mapping[str, set[int]]) -> dict[str, int]:
-    """Columns each tab needs for the rows written by tag (their values start at column
-    A), by the plan as seen when planning."""
-    need: dict[str, int] = {}
-    titles = list(rows)
-    for write in preview_writes(plan):
-        title = find_title(titles, write.tab)
-        if title is None or write.append or not write.values:
-            continue
-        width = write.column - 1 + max(len(v) for v in write.values)
-        need[title] = max(need.get(title, 0), width)
-    return need
 
 
 def _rows_kept_moving(tabs: Iterable[str], tries: int) -> str:
