@@ -150,9 +150,10 @@ class FaultsAndLog:
     # -- a person at the spreadsheet
 
     def after(self, kind: str, edit: Callable[[], object], *, skip: int = 0) -> None:
-        """Run ``edit`` once, right after the server has answered the (``skip`` + 1)-th
-        next request of ``kind``: a person editing between postme's read and its write
-        (e.g. ``after("batchGet", lambda: server.insert_rows(...))``)."""
+        """Run ``edit`` once, right after the server has served the (``skip`` + 1)-th
+        next request of ``kind`` (before its answer is sent, so the edit always comes
+        before the client's next request): a person editing between postme's read and
+        its write (e.g. ``after("batchGet", lambda: server.insert_rows(...))``)."""
         with self._lock:
             self._hooks.append((kind, skip, edit))
 
