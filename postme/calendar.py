@@ -38,6 +38,7 @@ T = TypeVar("T")
 
 REQUIRED_FIELDS = ("date", "program")
 TEXT_FIELDS = ("title", "caption", "hashtags", "creator", "editor", "verifier", "link", "notes")
+_TEXT_FIELD_SET = frozenset(TEXT_FIELDS)
 
 
 class RowNumber(int):
@@ -124,11 +125,35 @@ class CalendarEntry:
     program: str | None  # canonical programme name; None when blank or unknown
     format: str | None  # canonical format; None when blank or unknown
     stage: Stage | None  # None when blank or unknown
-    text: Mapping[str, str]  # title, caption, hashtags, creator, … ("" when blank)
-    raw: Mapping[str, Cell]  # every mapped field's value as typed
+    # The row's cells and its tab's columns (field → index). The text and raw views below
+    # are built from them when asked: a weekly run looks at most fields of a few hundred
+    # rows only, and at the caption and link of the others.
+    cells: tuple[Cell, ...] = field(repr=False)
+    columns: Mapping[str, int] = field(repr=False)
 
     def get(self, name: str) -> str:
-        return self.text.get(name, "")
+        """A text field (title, caption, hashtags, creator, …) stripped; "" when blank."""
+        index = self.columns.get(name)
+        if index is None or name not in _TEXT_FIELD_SET:
+            return ""
+        value = self.cells[index] if index < len(self.cells) else None
+        if value.__class__ is str:
+            return value.strip()
+        return _text(value)
+
+    @cached_property
+    def text(self) -> Mapping[str, str]:
+        """Every text field of the row ("" when blank)."""
+        return {name: self.get(name) for name in TEXT_FIELDS if name in self.columns}
+
+    @cached_property
+    def raw(self) -> Mapping[str, Cell]:
+        """Every mapped field's value as typed."""
+        width = len(self.cells)
+        return {
+            name: self.cells[index] if index < width else None
+            for name, index in self.columns.items()
+        }
 
     @property
     def title(self) -> str:
@@ -311,24 +336,26 @@ def read_calendar(tabs: Tab | Sequence[Tab | None] | None, settings: Settings) -
     wanted = settings.tabs.calendar
     # Rows name their tab when there are several tabs, or may be (a list or a pattern).
     several = len(found) > 1 or not isinstance(wanted, str) or is_tab_pattern(wanted)
-    vocabulary = Vocabulary(settings)
+    fields = _Fields(settings)
     entries: list[CalendarEntry] = []
     problems: list[FieldProblem] = []
     warnings: list[str] = []
     tab_columns: dict[str, dict[str, int]] = {}
     merged: dict[str, int] = {}
-    memo: _Memo = {}
     with gc_paused():
         for order, tab in enumerate(found):
             columns = map_columns(tab, settings.calendar.columns, warnings)
             tab_columns[tab.title] = columns
             for name, index in columns.items():
                 merged.setdefault(name, index)
-            for row in tab.rows:
-                number = RowNumber(row.number, tab.title, order) if several else row.number
-                entry, row_problems = _read_row(row, columns, vocabulary, memo, number)
-                entries.append(entry)
-                problems.extend(row_problems)
+            reader = _RowReader(columns, fields, tab.title if several else None, problems)
+            read = reader.read
+            if several:
+                entries.extend(
+                    read(row, RowNumber(row.number, tab.title, order)) for row in tab.rows
+                )
+            else:
+                entries.extend(read(row, row.number) for row in tab.rows)
     return Calendar(
         found[0].title,
         merged,
@@ -340,118 +367,115 @@ def read_calendar(tabs: Tab | Sequence[Tab | None] | None, settings: Settings) -
     )
 
 
-# (parser, type, value) → what the parser gave or the problem it raised. A big calendar
-# repeats the same few thousand dates and times; each is parsed once per read.
-_Memo = dict[tuple[Callable[[Cell], object], type, Cell], object]
+# A cell's meaning, and the message of the problem it has (None when it has none).
+_Meaning = tuple[Any, str | None]
 
 
-def _cached(memo: _Memo, parse: Callable[[Cell], T], value: Cell) -> T:
-    """``parse(value)``, remembered in ``memo``; a ParseProblem is raised again each time."""
-    key = (parse, value.__class__, value)
-    found = memo.get(key, memo)  # the memo itself: not parsed yet
-    if found is memo:
-        try:
-            found = parse(value)
-        except ParseProblem as e:
-            found = e.with_traceback(None)  # kept without its frames
-        memo[key] = found
-    if isinstance(found, ParseProblem):
-        # A new exception each time: one that was raised carries a traceback (frames →
-        # this memo → it), a cycle that kept the whole read alive until a full collection.
-        raise ParseProblem(found.kind, found.message, found.value)
-    return found  # type: ignore[return-value]
+class _Fields:
+    """What each distinct date, time and label of one read means: a big calendar repeats
+    the same few thousand values, so each is worked out once per read (in every tab of
+    it). Keys carry the value's type: ``1``, ``1.0`` and ``True`` are equal in Python but
+    not the same cell."""
+
+    def __init__(self, settings: Settings) -> None:
+        vocabulary = Vocabulary(settings)
+        programs = ", ".join(sorted(set(vocabulary.programs.values())))
+        formats = ", ".join(sorted(set(vocabulary.formats.values())))
+
+        def date(cell: Cell) -> _Meaning:
+            return _parsed(parse_date, cell)
+
+        def time(cell: Cell) -> _Meaning:
+            return _parsed(parse_time, cell)
+
+        def program(cell: Cell) -> _Meaning:
+            found = vocabulary.programs.get(normalize_label(cell))
+            message = _("{value} is not a known programme. Use one of: {known}.")
+            return found, None if found is not None else message.format(
+                value=show_value(cell), known=programs
+            )
+
+        def stage(cell: Cell) -> _Meaning:
+            found = vocabulary.stage_words.find(cell)
+            message = _("{value} is not a known status. Use a word from [statuses] in the config.")
+            return found, None if found is not None else message.format(value=show_value(cell))
+
+        def format_(cell: Cell) -> _Meaning:
+            found = vocabulary.format_words.find(cell)
+            message = _("{value} is not a known format. Use one of: {known}.")
+            return found, None if found is not None else message.format(
+                value=show_value(cell), known=formats
+            )
+
+        # (column, rule of a problem, how to work a cell out), in the order of
+        # CalendarEntry's fields (date, time, program, format, stage).
+        self.kinds: tuple[tuple[str, str, Callable[[Cell], _Meaning]], ...] = (
+            ("date", "bad-date", date),
+            ("time", "bad-time", time),
+            ("program", "unknown-program", program),
+            ("format", "unknown-format", format_),
+            ("status", "unknown-status", stage),
+        )
+        self.caches: dict[str, dict[tuple[type, Cell], _Meaning]] = {
+            name: {} for name, *_rest in self.kinds
+        }
 
 
-def _read_row(
-    row: SheetRow,
-    columns: Mapping[str, int],
-    vocabulary: Vocabulary,
-    memo: _Memo | None = None,
-    number: int | None = None,
-) -> tuple[CalendarEntry, list[FieldProblem]]:
-    """One row; ``number`` is its row as entries carry it (a RowNumber across tabs)."""
-    memo = {} if memo is None else memo
-    number = row.number if number is None else number
-    tab = tab_of(number)
-    values = row.values
-    try:  # rows are padded to the header's width, so this is the usual case
-        raw = {name: values[index] for name, index in columns.items()}
-    except IndexError:
-        raw = {name: row.get(index) for name, index in columns.items()}
-    problems: list[FieldProblem] = []
-
-    def problem(rule: str, name: str, message: str) -> None:
-        cell = cell_a1(row.number, columns[name])
-        if tab is not None:
-            cell = f"{quote_tab(tab)}!{cell}"
-        problems.append(FieldProblem(rule, number, name, cell, raw[name], message))
-
-    date: dt.date | None = None
+def _parsed(parse: Callable[[Cell], object], cell: Cell) -> _Meaning:
     try:
-        date = _cached(memo, parse_date, raw.get("date"))
+        return parse(cell), None
     except ParseProblem as e:
-        problem("bad-date", "date", str(e))
-    time: dt.time | None = None
-    if "time" in columns:
-        try:
-            time = _cached(memo, parse_time, raw["time"])
-        except ParseProblem as e:
-            problem("bad-time", "time", str(e))
-
-    program = _lookup(raw.get("program"), vocabulary.programs, memo)
-    if program is None and raw.get("program") is not None:
-        problem(
-            "unknown-program",
-            "program",
-            _("{value} is not a known programme. Use one of: {known}.").format(
-                value=show_value(raw["program"]),
-                known=", ".join(sorted(set(vocabulary.programs.values()))),
-            ),
-        )
-    stage = _find(raw.get("status"), vocabulary.stage_words, memo)
-    if stage is None and raw.get("status") is not None:
-        problem(
-            "unknown-status",
-            "status",
-            _("{value} is not a known status. Use a word from [statuses] in the config.").format(
-                value=show_value(raw["status"])
-            ),
-        )
-    format_ = _find(raw.get("format"), vocabulary.format_words, memo)
-    if format_ is None and raw.get("format") is not None:
-        problem(
-            "unknown-format",
-            "format",
-            _("{value} is not a known format. Use one of: {known}.").format(
-                value=show_value(raw["format"]),
-                known=", ".join(sorted(set(vocabulary.formats.values()))),
-            ),
-        )
-    # Inline for the usual text cell: this runs for every cell of a 100k-row calendar.
-    text = {
-        name: ""
-        if (value := raw[name]) is None
-        else value.strip()
-        if type(value) is str
-        else _text(value)
-        for name in TEXT_FIELDS
-        if name in raw
-    }
-    entry = CalendarEntry(number, date, time, program, format_, stage, text, raw)
-    return entry, problems
+        return None, str(e)
 
 
-def _find(value: Cell, words: WordFinder, memo: _Memo) -> Any:
-    if value is None:
-        return None
-    return _cached(memo, words.find, value)
+class _RowReader:
+    """Reads the rows of one calendar tab into entries; the cells it cannot understand
+    go to ``problems``. This runs for every row of a 100k-row calendar: a blank cell
+    costs nothing, a known value one lookup, and the row's text is not copied."""
 
+    def __init__(
+        self,
+        columns: Mapping[str, int],
+        fields: _Fields,
+        tab: str | None,
+        problems: list[FieldProblem],
+    ) -> None:
+        self.columns = columns
+        self.tab = tab
+        self.problems = problems
+        self.width = max(columns.values(), default=-1) + 1
+        self.kinds = [
+            (position, columns[name], name, rule, fields.caches[name], work_out)
+            for position, (name, rule, work_out) in enumerate(fields.kinds)
+            if name in columns
+        ]
 
-def _lookup(value: Cell, table: Mapping[str, T], memo: _Memo | None = None) -> T | None:
-    if value is None:
-        return None
-    key = normalize_label(value) if memo is None else _cached(memo, normalize_label, value)
-    return table.get(key)
+    def read(self, row: SheetRow, number: int) -> CalendarEntry:
+        """One row; ``number`` is its row as entries carry it (a RowNumber across tabs)."""
+        cells = row.values
+        if len(cells) < self.width:  # rows are padded to the header's width: rare
+            cells = (*cells, *[None] * (self.width - len(cells)))
+        meaning: list[Any] = [None, None, None, None, None]
+        for position, index, name, rule, cache, work_out in self.kinds:
+            if (cell := cells[index]) is None:
+                continue
+            key = (cell.__class__, cell)
+            known = cache.get(key)
+            if known is None:
+                known = cache[key] = work_out(cell)
+            meaning[position], trouble = known
+            if trouble is not None:
+                self.problem(rule, name, number, row, cell, trouble)
+        date, time, program, format_, stage = meaning
+        return CalendarEntry(number, date, time, program, format_, stage, cells, self.columns)
+
+    def problem(
+        self, rule: str, name: str, number: int, row: SheetRow, value: Cell, message: str
+    ) -> None:
+        cell = cell_a1(row.number, self.columns[name])
+        if self.tab is not None:
+            cell = f"{quote_tab(self.tab)}!{cell}"
+        self.problems.append(FieldProblem(rule, number, name, cell, value, message))
 
 
 def _text(value: Cell) -> str:
