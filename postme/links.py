@@ -118,8 +118,12 @@ def is_post_link(text: str | None) -> bool:
 def shortcode_from_link(text: str | None) -> str | None:
     """The shortcode of a post link, e.g. ``https://instagr.am/p/DAbc123/?igsh=x`` →
     ``DAbc123``; None for anything else (a story, a profile, another site)."""
-    found = parse_link(text)
-    return found.shortcode if found is not None and found.is_post else None
+    if not text:
+        return None
+    # Only post links (post, reel, tv) have a code: no InstagramLink is needed to say so,
+    # and every calendar row's link is asked once per run.
+    match = _LINK.fullmatch(text.strip())
+    return None if match is None else match.group("code")
 
 
 def build_post_link(shortcode: str, kind: LinkKind = "post") -> str:

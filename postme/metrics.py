@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # instaloader is slow to import; only the record types are ne
 COUNT_FIELDS = ("likes", "comments", "views", "reach", "saves", "shares")
 # Figures only a Meta Story export brings: their columns are added when a story has them.
 STORY_COUNT_FIELDS = ("replies", "link_clicks", "profile_visits", "sticker_taps", "navigation")
+ALL_COUNT_FIELDS = (*COUNT_FIELDS, *STORY_COUNT_FIELDS)
 ACCOUNT_COUNTS = ("followers", "following", "posts")
 # The order of the columns when collect creates the post-metrics tab.
 POST_FIELDS = (
@@ -244,17 +245,26 @@ def read_post_metrics(
     problems: list[MetricProblem] = []
     metrics: list[PostMetric] = []
     seen: dict[str, int] = {}
+    # This runs for every post of the account's history: the columns are looked up once,
+    # and a whole-number cell (what Google and Excel give for a count) is taken as it is.
+    counted = [(name, columns[name]) for name in ALL_COUNT_FIELDS if name in columns]
+    blank = dict.fromkeys(ALL_COUNT_FIELDS)
+    width = len(tab.headers)
     for row in tab.rows:
-        counts = {
-            name: _count(row, columns, name, tab.title, problems)
-            for name in (*COUNT_FIELDS, *STORY_COUNT_FIELDS)
-        }
+        cells = row.values if len(row.values) >= width else (*row.values, *[None] * width)
+        counts = blank.copy()
+        for name, index in counted:
+            value = cells[index]
+            if value.__class__ is int and value >= 0:
+                counts[name] = value
+            elif value is not None:
+                counts[name] = _count(row, columns, name, tab.title, problems)
         link = _text(row, columns, "link")
         shortcode = _text(row, columns, "shortcode") or shortcode_from_link(link)
         posted_at: dt.datetime | None = None
         has_time = True
         if "posted_at" in columns:
-            raw = row.get(columns["posted_at"])
+            raw = cells[columns["posted_at"]]
             try:
                 posted_at = to_aware(parse_datetime_cell(raw), zone)
             except ParseProblem as e:

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fakes.calendar import make_calendar, make_settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from postme.instagram.base import post_link
 from postme.links import (
@@ -150,3 +152,39 @@ def test_an_instagr_am_link_is_matched_to_its_post() -> None:
     )
     kinds = {f.kind for f in result.findings}
     assert not kinds & {"not-found", "off-plan"}
+
+
+_LINK_PARTS = st.sampled_from(
+    [
+        "",
+        " ",
+        "https://",
+        "http://",
+        "www.",
+        "m.",
+        "instagram.com",
+        "instagr.am",
+        "example.com",
+        "/",
+        "p/",
+        "reel/",
+        "reels/",
+        "tv/",
+        "stories/",
+        "live",
+        "puskesmas_sukamaju",
+        "DAbc_12-x",
+        "Ab1",
+        "123456",
+        "?igsh=x",
+        "#",
+    ]
+)
+
+
+@given(st.lists(_LINK_PARTS, max_size=9).map("".join))
+def test_the_shortcode_is_what_the_whole_grammar_says(text: str) -> None:
+    """shortcode_from_link takes a short cut past InstagramLink; it must agree with it."""
+    found = parse_link(text)
+    expected = found.shortcode if found is not None and found.is_post else None
+    assert shortcode_from_link(text) == expected
