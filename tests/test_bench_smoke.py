@@ -32,6 +32,16 @@ def test_weekly_is_four_sheets_requests_whatever_the_size() -> None:
     )
 
 
+def test_the_wall_time_splits_each_side_into_http_and_the_rest() -> None:
+    results = bench_sheets.run([], [300], None, 1)
+    (row,) = results["time"]
+    # Both sides wait for the server, and both do something besides (postme most of all).
+    assert 0 < row["postme_http_s"] < row["postme_s"]
+    assert 0 < row["bare_http_s"] < row["bare_s"]
+    assert row["ratio"] == row["postme_s"] / row["bare_s"]
+    assert "of it HTTP" in run_all.table_row_weekly(row)
+
+
 def test_collect_reads_one_timeline_page_for_eight_new_posts() -> None:
     small, small_pinned = bench_instagram.run([50])
     large = bench_instagram.collect_requests(400)
