@@ -407,14 +407,14 @@ class _Fields:
                 value=show_value(cell), known=formats
             )
 
-        # (column, rule of a problem, how to work a cell out), in the order of
-        # CalendarEntry's fields (date, time, program, format, stage).
+        # (column, rule of a problem, how to work a cell out), in the order a row's
+        # problems are listed.
         self.kinds: tuple[tuple[str, str, Callable[[Cell], _Meaning]], ...] = (
             ("date", "bad-date", date),
             ("time", "bad-time", time),
             ("program", "unknown-program", program),
-            ("format", "unknown-format", format_),
             ("status", "unknown-status", stage),
+            ("format", "unknown-format", format_),
         )
         self.caches: dict[str, dict[tuple[type, Cell], _Meaning]] = {
             name: {} for name, *_rest in self.kinds
@@ -466,7 +466,7 @@ class _RowReader:
             meaning[position], trouble = known
             if trouble is not None:
                 self.problem(rule, name, number, row, cell, trouble)
-        date, time, program, format_, stage = meaning
+        date, time, program, stage, format_ = meaning
         return CalendarEntry(number, date, time, program, format_, stage, cells, self.columns)
 
     def problem(
