@@ -186,7 +186,7 @@ class Calendar:
         """Post shortcode → positions of the rows whose link names that post."""
         by_code: dict[str, list[int]] = {}
         for position, entry in enumerate(self.entries):
-            if code := entry.link_shortcode:
+            if entry.text.get("link") and (code := entry.link_shortcode):  # blank: none
                 by_code.setdefault(code, []).append(position)
         return by_code
 

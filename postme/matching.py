@@ -78,7 +78,8 @@ def needs_post(entry: CalendarEntry) -> bool:
 
 @dataclass(frozen=True)
 class PostMatch:
-    """The result of :func:`match_posts`. Posts are named by their index in the list given.
+    """The result of :func:`match_posts` (or :func:`match_calendar`). Posts are named by
+    their index in the list given.
 
     ``entry_of_post``: post → the calendar row it belongs to (after all passes);
     ``row_of_post``: the same by row number; ``confirmed_rows``: rows matched in passes
