@@ -42,7 +42,7 @@ POST_ZONES = (ZoneInfo("Etc/GMT+12"), ZoneInfo("Asia/Jakarta"), dt.UTC, TEAM)
 SETTINGS = make_settings(timezone="Pacific/Kiritimati")
 PROGRAMS = [p.name for p in SETTINGS.programs]
 
-_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -210,3 +210,28 @@ def test_a_post_two_days_off_in_its_own_zone_is_still_of_the_week() -> None:
     points = [FollowerPoint(2, dt.date(2026, 11, 1), 1000, None, None)]
     window = history_posts([post], points, empty, SETTINGS, since=W47.start)
     assert [p.date for p in window] == [W47.start]
+
+
+def test_a_row_of_the_week_linking_to_an_older_post_known_by_its_link_is_found() -> None:
+    """A published row of the week links to a post of an earlier week whose metrics row
+    has only the link (no shortcode cell): the row is matched by link, so it is not
+    ``not-found`` and does not take the post of its own day."""
+    older = build_post_link("OLDER01")
+    row = CalendarEntry(
+        2, W47.start, None, "SIKAKUNG", "photo", "published",
+        {"link": older, "title": "t"}, {"link": older},
+    )  # fmt: skip
+    other = CalendarEntry(3, W47.start, None, "Konde Emas", "photo", "published", {}, {})
+    calendar = Calendar("IG", {"date": 0, "link": 1}, (row, other))
+    posts = [
+        PostMetric(
+            2, None, older, dt.datetime(2026, 11, 2, 9, tzinfo=TEAM),
+            "photo", 1, 0, None, None, None, None,
+        ),
+        PostMetric(
+            3, "TODAY01", None, dt.datetime(2026, 11, 16, 9, tzinfo=TEAM),
+            "photo", 1, 0, None, None, None, None,
+        ),
+    ]  # fmt: skip
+    found = check_slots(calendar, SETTINGS, W47.end, week=W47, posts=posts, special=())
+    assert found.of_kind("not-found") == found.of_kind("off-plan") == []
