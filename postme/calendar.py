@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -171,10 +172,10 @@ class Calendar:
     @cached_property
     def _positions_by_day(self) -> dict[dt.date | None, list[int]]:
         """Date (None: no readable date) → positions in ``entries`` of its rows."""
-        by_day: dict[dt.date | None, list[int]] = {}
+        by_day: defaultdict[dt.date | None, list[int]] = defaultdict(list)
         for position, entry in enumerate(self.entries):
-            by_day.setdefault(entry.date, []).append(position)
-        return by_day
+            by_day[entry.date].append(position)
+        return dict(by_day)
 
     @cached_property
     def _days(self) -> list[dt.date]:
@@ -184,11 +185,11 @@ class Calendar:
     @cached_property
     def _positions_by_link(self) -> dict[str, list[int]]:
         """Post shortcode → positions of the rows whose link names that post."""
-        by_code: dict[str, list[int]] = {}
+        by_code: defaultdict[str, list[int]] = defaultdict(list)
         for position, entry in enumerate(self.entries):
             if entry.text.get("link") and (code := entry.link_shortcode):  # blank: none
-                by_code.setdefault(code, []).append(position)
-        return by_code
+                by_code[code].append(position)
+        return dict(by_code)
 
     def rows_for(
         self, days: Iterable[dt.date], shortcodes: Iterable[str] = (), *, undated: bool = False
