@@ -59,6 +59,7 @@ than pandas here and no import cost.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -68,7 +69,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from postme.calendar import Calendar, CalendarEntry
-from postme.matching import local_moment, match_posts
+from postme.matching import POST_DATE_MARGIN, local_moment, match_calendar
 from postme.matching import missed_rows as missed_rows_of
 from postme.metrics import FollowerPoint, PostMetric
 from postme.weeks import IsoWeek
@@ -192,7 +193,7 @@ def analyse_week(
     points = known_followers(followers, as_of)
     change = follower_change(points, week.start, week.end + dt.timedelta(days=1))
 
-    rows = [e for e in calendar.entries if e.date is not None and week.start <= e.date <= week.end]
+    rows = calendar.between(week.start, week.end)
     if missed_rows is None:
         found = missed_rows_of(rows, start=week.start, as_of=as_of, now=now, zone=zone, grace=grace)
         missed_set = {e.row for e in found}
@@ -201,7 +202,7 @@ def analyse_week(
     errors, warnings = week_finding_counts(findings, {e.row for e in rows})
 
     week_posts = _week_posts(week, posts, points, zone, as_of)
-    week_posts = with_programs(week_posts, calendar.entries, zone)
+    week_posts = with_programs(week_posts, calendar, zone)
     figures = _figures(week_posts)
 
     return WeekReport(
@@ -289,11 +290,14 @@ def followers_at_boundary(points: Sequence[FollowerPoint], boundary: dt.date) ->
     return found.followers
 
 
-def _followers_on(points: Sequence[FollowerPoint], day: dt.date) -> int | None:
-    """Followers at posting: latest snapshot on or before ``day``, else the earliest after."""
-    before = [p for p in points if p.date <= day]
+def _followers_on(
+    points: Sequence[FollowerPoint], days: Sequence[dt.date], day: dt.date
+) -> int | None:
+    """Followers at posting: latest snapshot on or before ``day``, else the earliest after
+    (``days``: the dates of ``points``, for a binary search)."""
+    before = bisect.bisect_right(days, day)
     if before:
-        return before[-1].followers
+        return points[before - 1].followers
     return points[0].followers if points else None
 
 
@@ -311,8 +315,11 @@ def _week_posts(
 ) -> list[WeekPost]:
     found: list[WeekPost] = []
     seen: set[str] = set()
+    days = [p.date for p in points]
+    # The post's own date first (cheap): a post further off cannot be of the week.
+    first, last = week.start - POST_DATE_MARGIN, week.end + POST_DATE_MARGIN
     for metric in posts:
-        if metric.posted_at is None:
+        if metric.posted_at is None or not first <= metric.posted_at.date() <= last:
             continue
         local = local_moment(metric.posted_at, zone)
         assert local is not None
@@ -326,19 +333,17 @@ def _week_posts(
         interactions: int | None = None
         if metric.likes is not None or metric.comments is not None:
             interactions = (metric.likes or 0) + (metric.comments or 0)
-        found.append(WeekPost(metric, local, interactions, _followers_on(points, day)))
+        found.append(WeekPost(metric, local, interactions, _followers_on(points, days, day)))
     found.sort(key=lambda p: (p.local, p.metric.row))
     return found
 
 
-def with_programs(
-    posts: list[WeekPost], entries: Sequence[CalendarEntry], zone: ZoneInfo
-) -> list[WeekPost]:
+def with_programs(posts: list[WeekPost], calendar: Calendar, zone: ZoneInfo) -> list[WeekPost]:
     """Each post with the programme of its calendar row (``postme.matching``)."""
-    match = match_posts(entries, [p.metric for p in posts], zone)
-    program = {e.row: e.program for e in entries}
+    match = match_calendar(calendar, [p.metric for p in posts], zone)
+    entry_of_post = match.entry_of_post
     return [
-        replace(post, program=program[match.row_of_post[i]]) if i in match.row_of_post else post
+        replace(post, program=entry_of_post[i].program) if i in entry_of_post else post
         for i, post in enumerate(posts)
     ]
 

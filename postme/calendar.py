@@ -11,8 +11,10 @@ finding names ``'IG November 2026'!K34``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
@@ -186,6 +188,58 @@ class Calendar:
             return ""
         a1 = cell_a1(int(row), column)
         return a1 if tab is None else f"{quote_tab(tab)}!{a1}"
+
+    # One run asks the calendar the same two questions many times (validation, the slot
+    # checks, the week, each week of the history): the rows of some days, and the rows
+    # linking to some posts. Two indexes, built on first use and shared by every asker,
+    # answer them without walking every row again; the answers keep sheet order.
+
+    @cached_property
+    def _positions_by_day(self) -> dict[dt.date | None, list[int]]:
+        """Date (None: no readable date) → positions in ``entries`` of its rows."""
+        by_day: defaultdict[dt.date | None, list[int]] = defaultdict(list)
+        for position, entry in enumerate(self.entries):
+            by_day[entry.date].append(position)
+        return dict(by_day)
+
+    @cached_property
+    def _days(self) -> list[dt.date]:
+        """The dates that have rows, ascending."""
+        return sorted(day for day in self._positions_by_day if day is not None)
+
+    @cached_property
+    def _positions_by_link(self) -> dict[str, list[int]]:
+        """Post shortcode → positions of the rows whose link names that post."""
+        by_code: defaultdict[str, list[int]] = defaultdict(list)
+        for position, entry in enumerate(self.entries):
+            if entry.text.get("link") and (code := entry.link_shortcode):  # blank: none
+                by_code[code].append(position)
+        return dict(by_code)
+
+    def rows_for(
+        self, days: Iterable[dt.date], shortcodes: Iterable[str] = (), *, undated: bool = False
+    ) -> list[CalendarEntry]:
+        """The rows dated on one of ``days`` or linking to a post of ``shortcodes`` (and,
+        with ``undated``, those without a readable date), in sheet order."""
+        by_day = self._positions_by_day
+        by_link = self._positions_by_link if shortcodes else {}
+        positions: set[int] = set()
+        for day in days:
+            positions.update(by_day.get(day, ()))
+        for code in shortcodes:
+            positions.update(by_link.get(code, ()))
+        if undated:
+            positions.update(by_day.get(None, ()))
+        return [self.entries[position] for position in sorted(positions)]
+
+    def between(
+        self, start: dt.date, end: dt.date, *, undated: bool = False
+    ) -> list[CalendarEntry]:
+        """The rows dated from ``start`` to ``end`` (both included; with ``undated``, also
+        those without a readable date), in sheet order."""
+        days = self._days
+        span = days[bisect.bisect_left(days, start) : bisect.bisect_right(days, end)]
+        return self.rows_for(span, undated=undated)
 
 
 def is_tab_pattern(name: str) -> bool:

@@ -229,7 +229,7 @@ def history_posts(
     post of its day. Those earlier posts are matched along; the others are left out (at
     100k calendar rows that is most of the history)."""
     from postme.analysis import WeekPost, with_programs
-    from postme.matching import post_shortcode
+    from postme.matching import POST_DATE_MARGIN, post_shortcode
     from postme.parsing import normalize_label
     from postme.tabs.metrics import format_words
 
@@ -239,8 +239,10 @@ def history_posts(
     words = format_words(settings)
     linked: set[str | None] = set()
     if since is not None:
-        linked = {e.link_shortcode for e in calendar.entries if e.date and e.date >= since}
+        linked = {e.link_shortcode for e in calendar.between(since, dt.date.max)}
         linked.discard(None)
+        # A post's own date is tested first: cheaper than converting years of posts.
+        roughly_since = since - POST_DATE_MARGIN
     wrapped: list[WeekPost] = []
     seen: set[str] = set()
     for metric in posts:
@@ -248,6 +250,12 @@ def history_posts(
             continue
         if metric.shortcode:
             seen.add(metric.shortcode)
+        if (
+            since is not None
+            and metric.posted_at.date() < roughly_since
+            and post_shortcode(metric) not in linked
+        ):
+            continue
         local = metric.posted_at.astimezone(zone)
         if since is not None and local.date() < since and post_shortcode(metric) not in linked:
             continue
@@ -258,7 +266,7 @@ def history_posts(
             interactions = (metric.likes or 0) + (metric.comments or 0)
         wrapped.append(WeekPost(metric, local, interactions, count))
     wrapped.sort(key=lambda p: (p.local, p.metric.row))
-    wrapped = with_programs(wrapped, calendar.entries, zone)
+    wrapped = with_programs(wrapped, calendar, zone)
     records: list[HistoryPost] = []
     for post in wrapped:
         day = post.local.date()
@@ -517,34 +525,24 @@ def weekly_history(
     ``as_of`` is the run's reference day (default: the Monday after ``last_week``, when
     the weekly run reports it); missed rows are judged by the analysis's rule at ``now``.
 
-    The analysis looks through the whole calendar for each week (links to posts may sit
-    on any row); here it is handed only the rows that can matter to these weeks (dated in
-    them, or linking to a post of them), with the same result at a fraction of the cost.
+    Each week's analysis looks only at the rows that can matter to it (the calendar's
+    indexes); here the posts are narrowed once to those of these weeks, so each week
+    does not walk the whole history again.
     """
     from postme.analysis import analyse_week
-    from postme.calendar import Calendar
+    from postme.matching import POST_DATE_MARGIN
 
     as_of = as_of or last_week.end + dt.timedelta(days=1)
-    first = last_week.shift(-(weeks - 1)).start
-    margin = dt.timedelta(days=1)  # posts are placed in weeks in the team's zone
+    first = last_week.shift(-(weeks - 1)).start - POST_DATE_MARGIN
+    last = last_week.end + POST_DATE_MARGIN
     span_posts = [
-        p
-        for p in posts
-        if p.posted_at is not None
-        and first - margin <= p.posted_at.date() <= last_week.end + margin
+        p for p in posts if p.posted_at is not None and first <= p.posted_at.date() <= last
     ]
-    codes = {p.shortcode for p in span_posts if p.shortcode}
-    entries = tuple(
-        e
-        for e in calendar.entries
-        if (e.date is not None and first <= e.date <= last_week.end) or e.link_shortcode in codes
-    )
-    narrowed = Calendar(calendar.tab, calendar.columns, entries)
     grace = dt.timedelta(minutes=settings.schedule.grace_minutes)
     return [
         analyse_week(
             last_week.shift(-back),
-            narrowed,
+            calendar,
             followers,
             span_posts,
             zone=settings.zone,

@@ -32,9 +32,12 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from postme.calendar import CalendarEntry
+from postme.calendar import Calendar, CalendarEntry
 from postme.links import shortcode_from_link
 
+# A post's date in its own timezone is at most this far from its date in the team's (UTC
+# offsets run from -12 to +14 hours): a cheap first filter on dates, before converting.
+POST_DATE_MARGIN = dt.timedelta(days=2)
 # Formats with no post of their own to find: a live not kept as a replay, a story.
 NO_FEED_POST_FORMATS = frozenset({"live", "story"})
 _STORY = "story"
@@ -75,35 +78,67 @@ def needs_post(entry: CalendarEntry) -> bool:
 
 @dataclass(frozen=True)
 class PostMatch:
-    """The result of :func:`match_posts`. Posts are named by their index in the list given.
+    """The result of :func:`match_posts` (or :func:`match_calendar`). Posts are named by
+    their index in the list given.
 
-    ``row_of_post``: post → the calendar row it belongs to (after all passes);
-    ``confirmed_rows``: rows matched in passes 1–2 (by link, or published with a post
-    that day), the ones ``not-found`` is not reported for; ``matched_rows``: every
-    matched row; ``moments``: each post's moment in the team's timezone."""
+    ``entry_of_post``: post → the calendar row it belongs to (after all passes);
+    ``row_of_post``: the same by row number; ``confirmed_rows``: rows matched in passes
+    1–2 (by link, or published with a post that day), the ones ``not-found`` is not
+    reported for; ``matched_rows``: every matched row; ``moments``: each post's moment in
+    the team's timezone."""
 
-    row_of_post: Mapping[int, int]
+    entry_of_post: Mapping[int, CalendarEntry]
     confirmed_rows: frozenset[int]
     matched_rows: frozenset[int]
     moments: tuple[dt.datetime | None, ...]
 
+    @property
+    def row_of_post(self) -> Mapping[int, int]:
+        return {index: entry.row for index, entry in self.entry_of_post.items()}
+
     def unmatched_posts(self) -> list[int]:
-        return [i for i in range(len(self.moments)) if i not in self.row_of_post]
+        return [i for i in range(len(self.moments)) if i not in self.entry_of_post]
 
 
 def match_posts(
     entries: Sequence[CalendarEntry], posts: Sequence[PostLike], zone: ZoneInfo
 ) -> PostMatch:
     """Match ``posts`` to calendar ``entries`` (see the module docstring)."""
+    moments, by_code = _moments_and_codes(posts, zone)
+    return _match(entries, posts, moments, by_code)
+
+
+def match_calendar(calendar: Calendar, posts: Sequence[PostLike], zone: ZoneInfo) -> PostMatch:
+    """:func:`match_posts` against the whole calendar, the same result, but only the rows
+    that can match one of ``posts`` are looked at: pass 1 needs the rows linking to a
+    post, passes 2–3 the rows dated on a post's day (``Calendar.rows_for``). At 10k rows
+    that is a few hundred rows for a week's posts, not the whole calendar."""
+    moments, by_code = _moments_and_codes(posts, zone)
+    days = {moment.date() for moment in moments if moment is not None}
+    return _match(calendar.rows_for(days, by_code), posts, moments, by_code)
+
+
+def _moments_and_codes(
+    posts: Sequence[PostLike], zone: ZoneInfo
+) -> tuple[tuple[dt.datetime | None, ...], dict[str, list[int]]]:
+    """Each post's moment in the team's timezone; shortcode → the posts with it."""
     moments = tuple(local_moment(post.posted_at, zone) for post in posts)
-    stories = {i for i, post in enumerate(posts) if getattr(post, "type", None) == _STORY}
     by_code: dict[str, list[int]] = defaultdict(list)
     for index, post in enumerate(posts):
         code = post_shortcode(post)
         if code:
             by_code[code].append(index)
+    return moments, by_code
 
-    row_of_post: dict[int, int] = {}
+
+def _match(
+    entries: Sequence[CalendarEntry],
+    posts: Sequence[PostLike],
+    moments: tuple[dt.datetime | None, ...],
+    by_code: Mapping[str, list[int]],
+) -> PostMatch:
+    stories = {i for i, post in enumerate(posts) if getattr(post, "type", None) == _STORY}
+    entry_of_post: dict[int, CalendarEntry] = {}
     matched_rows: set[int] = set()
     # Pass 1: by the link's shortcode, any date, any stage.
     for entry in entries:
@@ -111,11 +146,11 @@ def match_posts(
         if code and code in by_code:
             matched_rows.add(entry.row)
             for index in by_code[code]:
-                row_of_post.setdefault(index, entry.row)
+                entry_of_post.setdefault(index, entry)
 
     spare: dict[dt.date, list[int]] = defaultdict(list)
     timed = sorted(
-        (i for i in range(len(posts)) if moments[i] is not None and i not in row_of_post),
+        (i for i in range(len(posts)) if moments[i] is not None and i not in entry_of_post),
         key=lambda i: moments[i] or dt.datetime.min,
     )
     for index in timed:
@@ -135,14 +170,14 @@ def match_posts(
             chosen = next((i for i in left or () if (i in stories) == story_row), None)
             if left and chosen is not None:
                 left.remove(chosen)
-                row_of_post[chosen] = entry.row
+                entry_of_post[chosen] = entry
                 matched_rows.add(entry.row)
 
     # Pass 2: published rows ↔ posts that day; pass 3: any other live row that day.
     pair(e for e in entries if e.stage == "published")
     confirmed = frozenset(matched_rows)
     pair(e for e in entries if e.stage not in ("published", "cancelled") and e.format != "live")
-    return PostMatch(row_of_post, confirmed, frozenset(matched_rows), moments)
+    return PostMatch(entry_of_post, confirmed, frozenset(matched_rows), moments)
 
 
 def missed_rows(

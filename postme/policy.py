@@ -158,7 +158,7 @@ def validate(
     else:
         start, end = scope_for(as_of)
         scope = (start, end)
-        in_scope = [e for e in calendar.entries if e.date is None or start <= e.date <= end]
+        in_scope = calendar.between(start, end, undated=True)
     rows = {e.row for e in in_scope}
     checker = _Checker(calendar, settings)
     checker.problems(rows)
@@ -308,17 +308,21 @@ class _Checker:
         if not self.on("duplicate-caption") or "caption" not in self.calendar.columns:
             return
         first: dict[str, int] = {}
+        # Every caption of the calendar is folded (the first row may be outside the
+        # scope): this loop runs for each row of a big calendar, so it is kept lean.
         for entry in entries:
-            if entry.stage == "cancelled":
+            caption = entry.text.get("caption", "")
+            if len(caption) < DUPLICATE_MIN_CHARS or entry.stage == "cancelled":
                 continue
-            caption = entry.get("caption")
-            if len(caption) < DUPLICATE_MIN_CHARS:
-                continue
-            key = self.folded_captions[entry.row] = _fold(caption)
+            key = _fold(caption)
+            row = entry.row
+            in_scope = row in rows_in_scope
+            if in_scope:
+                self.folded_captions[row] = key  # for the row's own checks
             if len(key) < DUPLICATE_MIN_CHARS:
                 continue
-            seen = first.setdefault(key, entry.row)
-            if seen != entry.row and entry.row in rows_in_scope:
+            seen = first.setdefault(key, row)
+            if in_scope and seen != row:
                 self.flag(
                     "duplicate-caption",
                     entry,

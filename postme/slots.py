@@ -41,7 +41,14 @@ from postme.config import Settings
 from postme.healthdays import SpecialDay, load_health_day_rules, special_days
 from postme.i18n import _
 from postme.links import build_post_link, shortcode_from_link
-from postme.matching import PostLike, match_posts, missed_rows, needs_post
+from postme.matching import (
+    POST_DATE_MARGIN,
+    PostLike,
+    match_calendar,
+    missed_rows,
+    needs_post,
+    post_shortcode,
+)
 from postme.weeks import IsoWeek, last_complete_week
 from postme.words import day_label
 
@@ -194,19 +201,23 @@ def check_slots(
     and holidays (tests).
     """
     week = week or last_complete_week(as_of)
-    entries = [e for e in calendar.entries if e.date is not None]
-    in_week = [e for e in entries if week.start <= _date(e) <= week.end]
+    in_week = calendar.between(week.start, week.end)
 
     grace = dt.timedelta(minutes=settings.schedule.grace_minutes)
     missed = missed_rows(
-        entries, start=week.start, as_of=as_of, now=now, zone=settings.zone, grace=grace
+        calendar.between(week.start, as_of),
+        start=week.start,
+        as_of=as_of,
+        now=now,
+        zone=settings.zone,
+        grace=grace,
     )
     findings: list[SlotFinding] = [_missed_finding(e) for e in missed]
     findings.extend(_unplanned(in_week, settings, week))
     findings.extend(_empty_days(in_week, settings, week))
-    findings.extend(_upcoming(entries, settings, as_of, special))
+    findings.extend(_upcoming(calendar, settings, as_of, special))
     if posts is not None:
-        findings.extend(_posts_vs_plan(calendar.entries, in_week, posts, week, settings))
+        findings.extend(_posts_vs_plan(calendar, in_week, posts, week, settings))
     findings.sort(key=SlotFinding.sort_key)
     grid = _grid(in_week, settings, week, {e.row for e in missed})
     return SlotResult(as_of, week, tuple(findings), grid)
@@ -311,12 +322,13 @@ def _empty_days(
 
 
 def _upcoming(
-    entries: Sequence[CalendarEntry],
+    calendar: Calendar,
     settings: Settings,
     as_of: dt.date,
     special: Sequence[SpecialDay] | None,
 ) -> list[SlotFinding]:
     end = as_of + dt.timedelta(days=settings.schedule.lookahead_days)
+    entries = calendar.between(as_of, end)  # a greeting counts only on its own day
     if special is None:
         rules = load_health_day_rules(settings.health_days.days, settings.health_days.replace)
         special = special_days(
@@ -351,13 +363,14 @@ def _upcoming(
 
 
 def _posts_vs_plan(
-    entries: Sequence[CalendarEntry],
+    calendar: Calendar,
     in_week: Sequence[CalendarEntry],
     posts: Sequence[PostLike],
     week: IsoWeek,
     settings: Settings,
 ) -> list[SlotFinding]:
-    match = match_posts(entries, posts, settings.zone)
+    posts = _posts_for(in_week, posts, week)
+    match = match_calendar(calendar, posts, settings.zone)
     findings = [
         _not_found(e) for e in in_week if needs_post(e) and e.row not in match.confirmed_rows
     ]
@@ -375,6 +388,25 @@ def _posts_vs_plan(
         ).format(when=_when(moment.date(), time), link=title)
         findings.append(SlotFinding("off-plan", moment.date(), time, None, None, title, message))
     return findings
+
+
+def _posts_for(
+    in_week: Sequence[CalendarEntry], posts: Sequence[PostLike], week: IsoWeek
+) -> list[PostLike]:
+    """The posts that can decide a finding of ``week``, in their order: those of the
+    week's days (``off-plan``) and those the week's rows link to (a row matched by link
+    is not ``not-found``). Matching pairs a post with a row of its own day, or with a row
+    linking to it: no other post can change the week's findings, and a big calendar has
+    years of other posts."""
+    linked = {e.link_shortcode for e in in_week} - {None}
+    first = week.start - POST_DATE_MARGIN
+    last = week.end + POST_DATE_MARGIN
+    return [
+        post
+        for post in posts
+        if (post.posted_at is not None and first <= post.posted_at.date() <= last)
+        or post_shortcode(post) in linked
+    ]
 
 
 def _not_found(entry: CalendarEntry) -> SlotFinding:

@@ -362,8 +362,9 @@ def test_best_time_and_mix_against_a_hand_computed_case() -> None:
 
 
 def test_weekly_history_matches_the_weekly_analysis_on_the_whole_calendar() -> None:
-    """Narrowing the calendar to the weeks' rows (and rows linking their posts) changes
-    nothing: the same reports as the analysis over every row."""
+    """Narrowing the posts to these weeks' (and each week's matching to the rows that can
+    match them) changes nothing: the same reports as the analysis of every post. Rows
+    dated a day off carry their post's link, so the link index is needed."""
     from postme.analysis import analyse_week
 
     posts, points = _history(20)
