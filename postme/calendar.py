@@ -127,6 +127,9 @@ class CalendarEntry:
     program: str | None  # canonical programme name; None when blank or unknown
     format: str | None  # canonical format; None when blank or unknown
     stage: Stage | None  # None when blank or unknown
+    # The shortcode of the post the row's link names (None: no post link): every matching
+    # of a run (slots, the week, each week of the history) asks for it.
+    link_shortcode: str | None
     # The row's cells and its tab's columns (field → index). The text and raw views below
     # are built from them when asked: a weekly run looks at most fields of a few hundred
     # rows only, and at the caption and link of the others.
@@ -160,12 +163,6 @@ class CalendarEntry:
     @property
     def title(self) -> str:
         return self.get("title")
-
-    @cached_property
-    def link_shortcode(self) -> str | None:
-        """The shortcode of the post the row's link names (None: no post link). Kept: every
-        matching of a run (slots, the week, each week of the history) asks for it."""
-        return shortcode_from_link(self.get("link"))
 
 
 @dataclass(frozen=True)
@@ -212,7 +209,7 @@ class Calendar:
         """Post shortcode → positions of the rows whose link names that post."""
         by_code: defaultdict[str, list[int]] = defaultdict(list)
         for position, entry in enumerate(self.entries):
-            if entry.text.get("link") and (code := entry.link_shortcode):  # blank: none
+            if (code := entry.link_shortcode) is not None:
                 by_code[code].append(position)
         return dict(by_code)
 
@@ -498,6 +495,7 @@ class _RowReader:
         self.tab = tab
         self.problems = problems
         self.width = max(columns.values(), default=-1) + 1
+        self.link = columns.get("link")
         self.kinds = [
             (position, columns[name], name, rule, fields.caches[name], work_out)
             for position, (name, rule, work_out) in enumerate(fields.kinds)
@@ -521,7 +519,9 @@ class _RowReader:
             if trouble is not None:
                 self.problem(rule, name, number, row, cell, trouble)
         date, time, program, stage, format_ = meaning
-        return CalendarEntry(number, date, time, program, format_, stage, cells, self.columns)
+        link = cells[self.link] if self.link is not None else None
+        code = shortcode_from_link(link) if link.__class__ is str else None
+        return CalendarEntry(number, date, time, program, format_, stage, code, cells, self.columns)
 
     def problem(
         self, rule: str, name: str, number: int, row: SheetRow, value: Cell, message: str

@@ -42,6 +42,7 @@ POST_ZONES = (ZoneInfo("Etc/GMT+12"), ZoneInfo("Asia/Jakarta"), dt.UTC, TEAM)
 SETTINGS = make_settings(timezone="Pacific/Kiritimati")
 PROGRAMS = [p.name for p in SETTINGS.programs]
 
+COLUMNS = {"link": 0, "title": 1}  # where an entry's cells are
 _SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -69,8 +70,9 @@ def calendars(draw: st.DrawFn) -> Calendar:
                 program=draw(st.none() | st.sampled_from(PROGRAMS)),
                 format=draw(st.sampled_from([None, "photo", "reels", "story", "live"])),
                 stage=draw(st.none() | st.sampled_from(STAGES)),
-                text={"link": link, "title": f"t{index}"},
-                raw={"link": link or None},
+                link_shortcode=shortcode_from_link(link),
+                cells=(link or None, f"t{index}"),
+                columns=COLUMNS,
             )
         )
     return Calendar("IG November", {"date": 0, "link": 1}, tuple(entries))
@@ -219,9 +221,11 @@ def test_a_row_of_the_week_linking_to_an_older_post_known_by_its_link_is_found()
     older = build_post_link("OLDER01")
     row = CalendarEntry(
         2, W47.start, None, "SIKAKUNG", "photo", "published",
-        {"link": older, "title": "t"}, {"link": older},
+        "OLDER01", (older, "t"), COLUMNS,
     )  # fmt: skip
-    other = CalendarEntry(3, W47.start, None, "Konde Emas", "photo", "published", {}, {})
+    other = CalendarEntry(
+        3, W47.start, None, "Konde Emas", "photo", "published", None, (None, None), COLUMNS
+    )
     calendar = Calendar("IG", {"date": 0, "link": 1}, (row, other))
     posts = [
         PostMetric(
