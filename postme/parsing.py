@@ -780,7 +780,9 @@ def _strip_accents(text: str) -> str:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _normalize_label_text(text: str) -> str:
-    folded = _strip_accents(text.casefold())
+    # Folded again once the accents are gone: bold letters pasted from Instagram
+    # ("𝐍𝐢𝐜𝐞") only become plain capitals there (as in fold_text).
+    folded = _strip_accents(text.casefold()).casefold()
     kept = "".join(c if c.isalnum() else " " for c in folded)
     return " ".join(kept.split())
 

@@ -311,7 +311,7 @@ class _Checker:
         # Every caption of the calendar is folded (the first row may be outside the
         # scope): this loop runs for each row of a big calendar, so it is kept lean.
         for entry in entries:
-            caption = entry.text.get("caption", "")
+            caption = entry.get("caption")
             if len(caption) < DUPLICATE_MIN_CHARS or entry.stage == "cancelled":
                 continue
             key = _fold(caption)
@@ -672,7 +672,7 @@ def _fold(text: str) -> str:
     for char in set(_NON_ASCII.findall(folded)):
         if unicodedata.combining(char):
             folded = folded.replace(char, "")
-    return " ".join(folded.split())
+    return " ".join(folded.casefold().split())  # bold "𝐍𝐢𝐜𝐞" is "Nice" only after NFKD
 
 
 @lru_cache(maxsize=4096)

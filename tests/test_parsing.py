@@ -647,3 +647,4 @@ def test_bold_text_pasted_from_instagram_folds_to_plain_words() -> None:
     # Found by hypothesis: "𝐴" folded to "A" and only to "a" the second time.
     assert fold_text("𝐍𝐢𝐜𝐞 𝐭𝐨 𝐊𝐧𝐨𝐰") == "nice to know"
     assert fold_text("𝐴") == fold_text(fold_text("𝐴")) == "a"
+    assert normalize_label("𝐍𝐢𝐜𝐞 𝐭𝐨 𝐊𝐧𝐨𝐰 ✅") == "nice to know"

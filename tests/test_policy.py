@@ -394,6 +394,23 @@ def test_outside_hours_shows_a_serial_time_as_clock_time() -> None:
     assert "'23:00'" in hit.message
 
 
+def test_a_banned_phrase_typed_in_bold_letters_is_found() -> None:
+    """Captions are often pasted from Instagram in "bold" Unicode letters."""
+    settings = make_settings(policy={"banned_phrases": ["obat ajaib"]})
+    [hit] = found(check([row(caption="Ini 𝐎𝐁𝐀𝐓 𝐀𝐉𝐀𝐈𝐁 untuk flu")], settings), "banned-phrase")
+    assert "'obat ajaib'" in hit.message
+
+
+def test_a_programme_and_status_typed_in_bold_letters_are_known() -> None:
+    calendar = make_calendar(
+        [{"date": "16/11/2026", "program": "𝐍𝐢𝐜𝐞 𝐭𝐨 𝐊𝐧𝐨𝐰", "status": "𝐓𝐞𝐫𝐮𝐩𝐥𝐨𝐚𝐝"}],
+        make_settings(),
+    )
+    (entry,) = calendar.entries
+    assert (entry.program, entry.stage) == ("Nice to Know", "published")
+    assert calendar.problems == ()
+
+
 def test_banned_phrases_from_config_and_several_in_one_cell() -> None:
     settings = make_settings(policy={"banned_phrases": ["tanpa efek samping", "Obat Ajaib"]})
     caption = "Obat ajaib, TANPA efek   samping!"
@@ -411,6 +428,7 @@ def test_banned_phrases_from_config_and_several_in_one_cell() -> None:
         st.sampled_from(
             ["a", "á", "b", "c", "1", "%", "!", "-", "ß", "SS", "ﬁ", "É", "e\u0301", "İ", "ı"]
             + [" ", "\u00a0", "\n", "\t", "100% ampuh", "ÁB"]
+            + ["𝐀", "𝐁", "𝐚"]  # bold letters pasted from Instagram
         ),
         max_size=10,
     ).map("".join),
@@ -419,6 +437,7 @@ def test_banned_phrases_from_config_and_several_in_one_cell() -> None:
 @example(text="Obat ß", phrase="ss")
 @example(text="ﬁ!", phrase="fi")
 @example(text="É", phrase="e")
+@example(text="𝐀𝐁", phrase="ab")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_banned_phrases_are_found_as_contains_phrase_finds_them(text: str, phrase: str) -> None:
     """The checker's fast folding and phrase search agree with ``parsing``'s rule."""
