@@ -6,7 +6,7 @@ whole bare-gspread processes doing the same reads and writes, on the local Sheet
     python benchmarks/bench_coldstart.py --root DIR       # another checkout (before/after)
 
 Each repeat is a new ISO week, so every run writes. The bare process opens the
-spreadsheet, does one batch read of the six tabs weekly reads and one batch write of the
+spreadsheet, does one batch read of the seven tabs weekly reads and one batch write of the
 ranges postme wrote for that week (computed beforehand, dry run): the I/O floor in a
 fresh interpreter. The same weekly processes also run without the history step
 (:mod:`no_history`, on a copy of the spreadsheet, the same weeks). Best of N for all.

@@ -34,7 +34,9 @@ READ_PARAMS = {
     "dateTimeRenderOption": "SERIAL_NUMBER",
     "majorDimension": "ROWS",
 }
-TOOL_TABS = ("Analisis Mingguan", "Analisis Program", "Temuan")
+# The tabs a weekly run reads besides the calendar and the metrics (the bare scripts read
+# them too: the same ranges).
+TOOL_TABS = ("Analisis Mingguan", "Analisis Program", "Temuan", "Waktu Terbaik")
 
 
 def gsheets_settings(url: str, spreadsheet: str, key: Path) -> Settings:
