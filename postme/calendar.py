@@ -538,7 +538,3 @@ def _text(value: Cell) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def entries_between(calendar: Calendar, start: dt.date, end: dt.date) -> Sequence[CalendarEntry]:
-    return [e for e in calendar.entries if e.date is not None and start <= e.date <= end]
