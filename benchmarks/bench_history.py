@@ -28,7 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import generate  # noqa: E402
@@ -49,9 +50,9 @@ def best(action: Callable[[], Any], repeats: int) -> float:
 def fresh_process(code: str, repeats: int) -> dict[str, float]:
     """Best wall time and peak RSS (MiB) of ``python -c code``."""
     script = (
-        "import resource, time; t = time.perf_counter(); "
+        f"import sys, time; sys.path.insert(0, {str(HERE)!r}); t = time.perf_counter(); "
         + code
-        + "; print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        + "; from memory import peak_rss_kib; print(time.perf_counter() - t, peak_rss_kib())"
     )
     runs = []
     for _ in range(repeats):
@@ -59,7 +60,7 @@ def fresh_process(code: str, repeats: int) -> dict[str, float]:
             [sys.executable, "-c", script], capture_output=True, text=True, check=True
         )
         seconds, rss = out.stdout.split()
-        runs.append((float(seconds), int(rss) / 1024))
+        runs.append((float(seconds), float(rss) / 1024))
     return {"seconds": min(r[0] for r in runs), "maxrss_mib": statistics.median(r[1] for r in runs)}
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -117,22 +116,10 @@ def child(argv: list[str]) -> None:
         figures = _child_weekly(*argv[1:])
     else:
         _child_floor(*argv[1:])
+    from memory import peak_rss_kib
+
     figures["maxrss_kib"] = peak_rss_kib()
     print(json.dumps(figures))
-
-
-def peak_rss_kib() -> float:
-    """This process's peak resident memory. ``ru_maxrss`` will not do on Linux: exec keeps
-    the peak of the process it replaced, so a child of a big benchmark process (run_all
-    after the 100k-row Sheets runs) reported its parent's 600 MiB. ``VmHWM`` is the
-    process's own memory's peak."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return float(line.split()[1])
-    except OSError:
-        pass
-    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def run_process(args: list[str], pythonpath: Path) -> tuple[float, dict[str, Any]]:

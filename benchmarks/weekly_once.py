@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_sheets import gsheets_settings, weekly  # noqa: E402
+from memory import peak_rss_kib  # noqa: E402
 
 
 def main() -> None:
@@ -19,7 +19,7 @@ def main() -> None:
     start = time.perf_counter()
     weekly(gsheets_settings(url, spreadsheet, Path(key)))
     seconds = time.perf_counter() - start
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    maxrss = peak_rss_kib()
     print(json.dumps({"seconds": seconds, "maxrss_kib": maxrss}))
 
 
